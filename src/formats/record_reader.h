@@ -18,7 +18,7 @@
 
 #include "core/status.h"
 
-namespace citydata::ingest {
+namespace citydata::formats {
 
 enum class InputFormat { kCsv, kTsv, kJson, kNdjson };
 enum class Encoding { kAuto, kUtf8, kGb18030 };
@@ -83,4 +83,4 @@ class RecordReader {
 Result<std::unique_ptr<RecordReader>> OpenReader(const std::string& path,
                                                  const ReaderOptions& options);
 
-}  // namespace citydata::ingest
+}  // namespace citydata::formats

@@ -12,7 +12,7 @@
 
 #include "core/types.h"
 
-namespace citydata::ingest {
+namespace citydata::formats {
 
 // Accumulates observations of one column's values. Empty strings count as text
 // evidence only for non-text types if configured; by default "" is treated like NULL
@@ -40,4 +40,4 @@ class TypeInferrer {
 // "2023-01-05T08:30:00(.fff)(Z|+08:00)" → ISO text with 'T'.
 std::optional<Value> ConvertValue(std::optional<std::string_view> text, ColumnType type);
 
-}  // namespace citydata::ingest
+}  // namespace citydata::formats
