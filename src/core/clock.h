@@ -1,0 +1,16 @@
+// Wall-clock time and identifiers.
+#pragma once
+
+#include <string>
+
+namespace citydata {
+
+// The current UTC time as ISO 8601 with seconds, e.g. "2026-11-22T23:59:59Z".
+std::string NowIso();
+// Today's UTC date as "YYYY-MM-DD".
+std::string TodayIso();
+// A new unique id: `prefix` + UTC timestamp + 8 random hex digits, e.g.
+// "job_20261122T235959_3fa9c1d2". Sorts by creation time.
+std::string NewId(const std::string& prefix);
+
+}  // namespace citydata

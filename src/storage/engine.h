@@ -1,0 +1,108 @@
+// The data engine interface: where dataset rows live.
+//
+// Everything above storage/ talks to datasets only through this interface, in
+// citydata's own vocabulary (DatasetName, Schema, Value). The embedded SQLite engine
+// is the default; a ClickHouse cluster engine implements the same interface, so no
+// engine type, dialect detail or file layout may appear in these declarations.
+//
+// Thread safety: an Engine is safe to use from many threads. Writers, cursors and
+// their rows are used by one thread at a time.
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "core/status.h"
+#include "core/types.h"
+
+namespace citydata::storage {
+
+// A forward-only stream of result rows.
+class RowCursor {
+ public:
+  virtual ~RowCursor() = default;
+  virtual const std::vector<std::string>& column_names() const = 0;
+  // Fills `row` with the next row's values; returns false after the last row. A
+  // time-limit or row-limit hit is an error (DeadlineExceeded) or, for the row cap,
+  // the end of the stream with truncated() true.
+  virtual Result<bool> Next(std::vector<Value>& row) = 0;
+  // True when the stream ended because the row cap was reached.
+  virtual bool truncated() const = 0;
+};
+
+enum class WriteMode {
+  kAppend,   // add rows to the dataset, creating it if absent
+  kReplace,  // the dataset's content (and schema) become exactly the written rows
+};
+
+// An open atomic write into one dataset. Rows appended are invisible to readers until
+// Commit() returns OK; destroying the writer without committing discards them, and a
+// crash at any point leaves the dataset as it was before the write began.
+class BatchWriter {
+ public:
+  virtual ~BatchWriter() = default;
+  // `row` has one value per column of the schema given to BeginWrite, in order.
+  virtual Status Append(const std::vector<Value>& row) = 0;
+  // Makes the rows visible atomically, together with the batch id (if any).
+  virtual Status Commit() = 0;
+};
+
+struct TableStats {
+  int64_t row_count = 0;
+  int64_t bytes = 0;  // storage footprint, an estimate where the engine cannot tell exactly
+};
+
+struct QueryLimits {
+  std::chrono::milliseconds timeout{30000};
+  int64_t max_rows = 100000;  // the cursor stops there and reports truncated()
+};
+
+class Engine {
+ public:
+  virtual ~Engine() = default;
+
+  virtual std::string_view name() const = 0;
+
+  // The dataset's schema as stored, or nullopt when the dataset has no table.
+  virtual Result<std::optional<Schema>> GetSchema(const DatasetName& dataset) = 0;
+
+  // Begins an atomic write. kAppend creates the dataset with `schema` if absent; when it
+  // exists, `schema` must be its stored schema (the caller converts rows to it).
+  // kReplace swaps in `schema` and the new rows on commit. With a non-empty
+  // `batch_id` the commit also records the id, and the write fails with
+  // AlreadyExists if that id was already committed for the dataset: re-sending a batch
+  // never duplicates rows. Writes to the same dataset are serialized; the call waits.
+  virtual Result<std::unique_ptr<BatchWriter>> BeginWrite(const DatasetName& dataset,
+                                                          const Schema& schema, WriteMode mode,
+                                                          const std::string& batch_id) = 0;
+
+  // True when `batch_id` was committed for `dataset`.
+  virtual Result<bool> HasBatch(const DatasetName& dataset, const std::string& batch_id) = 0;
+
+  // Reads the dataset's rows (all columns, storage order) from `offset`, at most `limit`.
+  virtual Result<std::unique_ptr<RowCursor>> Scan(const DatasetName& dataset, int64_t offset,
+                                                  int64_t limit) = 0;
+
+  // Runs one read-only SQL statement over all zones (`zone.name` refers to a dataset).
+  // Anything that is not a single read-only query (writes, DDL, ATTACH, PRAGMA, several
+  // statements, access to engine-internal tables) fails with PermissionDenied or
+  // InvalidArgument before it runs; this is enforced inside the engine, not by
+  // inspecting the text. Syntax errors are InvalidArgument with the engine's message.
+  virtual Result<std::unique_ptr<RowCursor>> Query(std::string_view sql,
+                                                   const QueryLimits& limits) = 0;
+
+  virtual Result<TableStats> Stats(const DatasetName& dataset) = 0;
+
+  // Removes the dataset and its batch ids. OK when it did not exist.
+  virtual Status DropDataset(const DatasetName& dataset) = 0;
+
+  // Verifies on-disk consistency (e.g. after a crash); Internal with details if broken.
+  virtual Status CheckIntegrity() = 0;
+};
+
+}  // namespace citydata::storage

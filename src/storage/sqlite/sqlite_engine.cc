@@ -1,0 +1,469 @@
+#include "storage/sqlite/sqlite_engine.h"
+
+#include <chrono>
+#include <cstring>
+
+namespace citydata::storage {
+namespace {
+
+using sqlite::DbPtr;
+using sqlite::QuoteIdent;
+using sqlite::StmtPtr;
+
+// Engine-internal tables live in each zone file under this prefix; dataset names
+// start with a letter, so they cannot collide, and the query authorizer hides them.
+constexpr std::string_view kBatchTable = "_citydata_batches";
+constexpr int kZoneCount = 4;
+
+std::string_view DeclaredType(ColumnType type) {
+  switch (type) {
+    case ColumnType::kInteger: return "INTEGER";
+    case ColumnType::kDecimal: return "REAL";
+    case ColumnType::kBoolean: return "BOOLEAN";
+    case ColumnType::kDate: return "DATE";
+    case ColumnType::kTimestamp: return "TIMESTAMP";
+    case ColumnType::kText: return "TEXT";
+  }
+  return "TEXT";
+}
+
+ColumnType TypeFromDeclared(std::string_view declared) {
+  if (declared == "INTEGER") return ColumnType::kInteger;
+  if (declared == "REAL") return ColumnType::kDecimal;
+  if (declared == "BOOLEAN") return ColumnType::kBoolean;
+  if (declared == "DATE") return ColumnType::kDate;
+  if (declared == "TIMESTAMP") return ColumnType::kTimestamp;
+  return ColumnType::kText;
+}
+
+std::string TableRef(const DatasetName& d) { return QuoteIdent(d.name); }
+
+std::string QualifiedRef(const DatasetName& d) {
+  return std::string(ZoneName(d.zone)) + "." + QuoteIdent(d.name);
+}
+
+std::string CreateTableSql(const DatasetName& d, const Schema& schema) {
+  std::string sql = "CREATE TABLE " + TableRef(d) + " (";
+  for (size_t i = 0; i < schema.size(); ++i) {
+    if (i) sql += ", ";
+    sql += QuoteIdent(schema[i].name) + " " + std::string(DeclaredType(schema[i].type));
+  }
+  return sql + ")";
+}
+
+std::string InsertSql(const DatasetName& d, size_t columns) {
+  std::string sql = "INSERT INTO " + TableRef(d) + " VALUES (";
+  for (size_t i = 0; i < columns; ++i) sql += i ? ",?" : "?";
+  return sql + ")";
+}
+
+// Applied to every connection: WAL for concurrent readers, NORMAL sync (durable against
+// process crashes, consistent against power loss), a generous page cache for bulk loads.
+Status ConfigureWriter(sqlite3* db) {
+  return sqlite::Exec(db,
+                      "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; "
+                      "PRAGMA cache_size=-65536; PRAGMA temp_store=FILE;");
+}
+
+Result<std::optional<Schema>> ReadSchema(sqlite3* db, std::string_view schema_name,
+                                         const std::string& table) {
+  ASSIGN_OR_RETURN(StmtPtr stmt, sqlite::Prepare(db, "SELECT name, type FROM " +
+                                                         std::string(schema_name) +
+                                                         ".pragma_table_info(?)"));
+  sqlite::BindText(stmt.get(), 1, table);
+  Schema schema;
+  while (sqlite3_step(stmt.get()) == SQLITE_ROW) {
+    schema.push_back({sqlite::ColumnText(stmt.get(), 0),
+                      TypeFromDeclared(sqlite::ColumnText(stmt.get(), 1))});
+  }
+  if (schema.empty()) return std::optional<Schema>();
+  return std::optional<Schema>(std::move(schema));
+}
+
+bool SameSchema(const Schema& a, const Schema& b) {
+  if (a.size() != b.size()) return false;
+  for (size_t i = 0; i < a.size(); ++i) {
+    if (a[i].name != b[i].name || a[i].type != b[i].type) return false;
+  }
+  return true;
+}
+
+// --- the write path -------------------------------------------------------------------
+
+class SqliteBatchWriter final : public BatchWriter {
+ public:
+  SqliteBatchWriter(DbPtr db, std::unique_lock<std::mutex> lock, DatasetName dataset,
+                    std::string batch_id, size_t columns)
+      : db_(std::move(db)),
+        lock_(std::move(lock)),
+        dataset_(std::move(dataset)),
+        batch_id_(std::move(batch_id)),
+        columns_(columns) {}
+
+  ~SqliteBatchWriter() override {
+    insert_.reset();
+    if (!committed_) sqlite3_exec(db_.get(), "ROLLBACK", nullptr, nullptr, nullptr);
+  }
+
+  // Runs inside the open transaction: checks the batch id and the stored schema,
+  // creates or replaces the table, and prepares the insert.
+  Status Begin(const Schema& schema, WriteMode mode) {
+    if (!batch_id_.empty()) RETURN_IF_ERROR(CheckNewBatch());
+    ASSIGN_OR_RETURN(auto stored, ReadSchema(db_.get(), "main", dataset_.name));
+    if (mode == WriteMode::kReplace && stored) {
+      RETURN_IF_ERROR(sqlite::Exec(db_.get(), "DROP TABLE " + TableRef(dataset_)));
+      stored.reset();
+    }
+    if (!stored) {
+      RETURN_IF_ERROR(sqlite::Exec(db_.get(), CreateTableSql(dataset_, schema)));
+    } else if (!SameSchema(*stored, schema)) {
+      return FailedPrecondition("the rows do not match the stored schema of " +
+                                dataset_.ToString() + "; replace the dataset to change its schema");
+    }
+    ASSIGN_OR_RETURN(insert_, sqlite::Prepare(db_.get(), InsertSql(dataset_, columns_)));
+    return Status::Ok();
+  }
+
+  Status Append(const std::vector<Value>& row) override {
+    assert(row.size() == columns_);
+    for (size_t i = 0; i < row.size(); ++i) sqlite::Bind(insert_.get(), static_cast<int>(i + 1), row[i]);
+    return sqlite::StepDone(db_.get(), insert_.get());
+  }
+
+  Status CheckNewBatch() {
+    ASSIGN_OR_RETURN(StmtPtr stmt,
+                     sqlite::Prepare(db_.get(), "SELECT 1 FROM " + std::string(kBatchTable) +
+                                                    " WHERE dataset = ? AND batch_id = ?"));
+    sqlite::BindText(stmt.get(), 1, dataset_.name);
+    sqlite::BindText(stmt.get(), 2, batch_id_);
+    if (sqlite3_step(stmt.get()) == SQLITE_ROW) {
+      return AlreadyExists("batch '" + batch_id_ + "' was already loaded into " +
+                           dataset_.ToString());
+    }
+    return Status::Ok();
+  }
+
+  Status Commit() override {
+    insert_.reset();
+    if (!batch_id_.empty()) {
+      ASSIGN_OR_RETURN(StmtPtr stmt,
+                       sqlite::Prepare(db_.get(), "INSERT INTO " + std::string(kBatchTable) +
+                                                      " VALUES (?, ?, datetime('now'))"));
+      sqlite::BindText(stmt.get(), 1, dataset_.name);
+      sqlite::BindText(stmt.get(), 2, batch_id_);
+      RETURN_IF_ERROR(sqlite::StepDone(db_.get(), stmt.get()));
+    }
+    if (sqlite3_exec(db_.get(), "COMMIT", nullptr, nullptr, nullptr) != SQLITE_OK) {
+      return sqlite::Error(db_.get(), "commit failed");
+    }
+    committed_ = true;
+    return Status::Ok();
+  }
+
+ private:
+  DbPtr db_;
+  std::unique_lock<std::mutex> lock_;
+  DatasetName dataset_;
+  std::string batch_id_;
+  size_t columns_;
+  StmtPtr insert_;
+  bool committed_ = false;
+};
+
+// --- the read path --------------------------------------------------------------------
+
+bool IsInternalTable(const char* table) {
+  if (table == nullptr) return false;
+  return std::strncmp(table, "sqlite_", 7) == 0 ||
+         std::strncmp(table, kBatchTable.data(), kBatchTable.size()) == 0;
+}
+
+// Deny by default: only reading tables and calling functions is allowed.
+int ReadOnlyAuthorizer(void*, int action, const char* arg1, const char*, const char*, const char*) {
+  switch (action) {
+    case SQLITE_SELECT:
+    case SQLITE_FUNCTION:
+    case SQLITE_RECURSIVE:
+      return SQLITE_OK;
+    case SQLITE_READ:
+      return IsInternalTable(arg1) ? SQLITE_DENY : SQLITE_OK;
+    default:
+      return SQLITE_DENY;
+  }
+}
+
+struct Deadline {
+  std::chrono::steady_clock::time_point at;
+};
+
+int CheckDeadline(void* arg) {
+  return std::chrono::steady_clock::now() > static_cast<Deadline*>(arg)->at ? 1 : 0;
+}
+
+// True when `tail` (what follows the first statement) holds only blanks, semicolons
+// and comments.
+bool OnlyTrivia(std::string_view tail) {
+  size_t i = 0;
+  while (i < tail.size()) {
+    char c = tail[i];
+    if (c == ';' || c == ' ' || c == '\t' || c == '\n' || c == '\r') {
+      ++i;
+    } else if (tail.substr(i, 2) == "--") {
+      size_t nl = tail.find('\n', i);
+      i = nl == std::string_view::npos ? tail.size() : nl + 1;
+    } else if (tail.substr(i, 2) == "/*") {
+      size_t end = tail.find("*/", i + 2);
+      i = end == std::string_view::npos ? tail.size() : end + 2;
+    } else {
+      return false;
+    }
+  }
+  return true;
+}
+
+}  // namespace
+
+class SqliteEngine::Lease {
+ public:
+  Lease(SqliteEngine* engine, DbPtr db) : engine_(engine), db_(std::move(db)) {}
+  ~Lease() {
+    sqlite3_progress_handler(db_.get(), 0, nullptr, nullptr);
+    engine_->ReleaseReader(std::move(db_));
+  }
+  sqlite3* db() const { return db_.get(); }
+
+ private:
+  SqliteEngine* engine_;
+  DbPtr db_;
+};
+
+namespace {
+
+class SqliteCursor final : public RowCursor {
+ public:
+  SqliteCursor(std::unique_ptr<SqliteEngine::Lease> lease, StmtPtr stmt, QueryLimits limits)
+      : lease_(std::move(lease)), stmt_(std::move(stmt)), limits_(limits) {
+    deadline_.at = std::chrono::steady_clock::now() + limits.timeout;
+    sqlite3_progress_handler(lease_->db(), 1000, CheckDeadline, &deadline_);
+    int n = sqlite3_column_count(stmt_.get());
+    for (int i = 0; i < n; ++i) names_.emplace_back(sqlite3_column_name(stmt_.get(), i));
+  }
+  ~SqliteCursor() override { stmt_.reset(); }
+
+  const std::vector<std::string>& column_names() const override { return names_; }
+  bool truncated() const override { return truncated_; }
+
+  Result<bool> Next(std::vector<Value>& row) override {
+    if (done_) return false;
+    if (rows_ >= limits_.max_rows) {
+      done_ = true;
+      truncated_ = sqlite3_step(stmt_.get()) == SQLITE_ROW;
+      return false;
+    }
+    int rc = sqlite3_step(stmt_.get());
+    if (rc == SQLITE_DONE) {
+      done_ = true;
+      return false;
+    }
+    if (rc != SQLITE_ROW) return StepError(rc);
+    row.resize(names_.size());
+    for (size_t i = 0; i < names_.size(); ++i) row[i] = sqlite::ColumnValue(stmt_.get(), static_cast<int>(i));
+    ++rows_;
+    return true;
+  }
+
+ private:
+  Status StepError(int rc) {
+    done_ = true;
+    if (rc == SQLITE_INTERRUPT) {
+      return DeadlineExceeded("query stopped after its time limit of " +
+                              std::to_string(limits_.timeout.count()) +
+                              " ms; narrow it or raise the limit");
+    }
+    return sqlite::Error(lease_->db(), "query failed", ErrorCode::kInvalidArgument);
+  }
+
+  std::unique_ptr<SqliteEngine::Lease> lease_;
+  StmtPtr stmt_;
+  QueryLimits limits_;
+  Deadline deadline_;
+  std::vector<std::string> names_;
+  int64_t rows_ = 0;
+  bool done_ = false;
+  bool truncated_ = false;
+};
+
+}  // namespace
+
+SqliteEngine::SqliteEngine(std::string dir) : dir_(std::move(dir)) {}
+SqliteEngine::~SqliteEngine() = default;
+
+std::string SqliteEngine::ZonePath(Zone zone) const {
+  return dir_ + "/" + std::string(ZoneName(zone)) + ".db";
+}
+
+Result<std::unique_ptr<SqliteEngine>> SqliteEngine::Open(const std::string& dir) {
+  std::unique_ptr<SqliteEngine> engine(new SqliteEngine(dir));
+  for (Zone zone : kAllZones) {
+    ASSIGN_OR_RETURN(DbPtr db, sqlite::Open(engine->ZonePath(zone),
+                                            SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE));
+    RETURN_IF_ERROR(ConfigureWriter(db.get()));
+    RETURN_IF_ERROR(sqlite::Exec(db.get(), "CREATE TABLE IF NOT EXISTS " + std::string(kBatchTable) +
+                                               " (dataset TEXT NOT NULL, batch_id TEXT NOT NULL, "
+                                               "committed_at TEXT NOT NULL, "
+                                               "PRIMARY KEY (dataset, batch_id))"));
+  }
+  ASSIGN_OR_RETURN(engine->admin_, engine->OpenReader());
+  return engine;
+}
+
+Result<DbPtr> SqliteEngine::OpenReader() {
+  ASSIGN_OR_RETURN(DbPtr db, sqlite::Open(":memory:", SQLITE_OPEN_READWRITE));
+  for (Zone zone : kAllZones) {
+    ASSIGN_OR_RETURN(StmtPtr attach, sqlite::Prepare(db.get(), "ATTACH DATABASE ? AS " +
+                                                                   std::string(ZoneName(zone))));
+    sqlite::BindText(attach.get(), 1, ZonePath(zone));
+    RETURN_IF_ERROR(sqlite::StepDone(db.get(), attach.get()));
+  }
+  return db;
+}
+
+Result<std::unique_ptr<SqliteEngine::Lease>> SqliteEngine::AcquireReader() {
+  {
+    std::lock_guard lock(pool_mu_);
+    if (!idle_readers_.empty()) {
+      DbPtr db = std::move(idle_readers_.back());
+      idle_readers_.pop_back();
+      return std::make_unique<Lease>(this, std::move(db));
+    }
+  }
+  ASSIGN_OR_RETURN(DbPtr db, OpenReader());
+  // Defense in depth: the connection cannot write, attach more files or run PRAGMAs.
+  RETURN_IF_ERROR(sqlite::Exec(db.get(), "PRAGMA query_only=ON"));
+  sqlite3_limit(db.get(), SQLITE_LIMIT_ATTACHED, kZoneCount);
+  sqlite3_set_authorizer(db.get(), ReadOnlyAuthorizer, nullptr);
+  return std::make_unique<Lease>(this, std::move(db));
+}
+
+void SqliteEngine::ReleaseReader(DbPtr db) {
+  std::lock_guard lock(pool_mu_);
+  if (idle_readers_.size() < 16) idle_readers_.push_back(std::move(db));
+}
+
+Result<std::optional<Schema>> SqliteEngine::GetSchema(const DatasetName& dataset) {
+  std::lock_guard lock(admin_mu_);
+  return ReadSchema(admin_.get(), ZoneName(dataset.zone), dataset.name);
+}
+
+Result<std::unique_ptr<BatchWriter>> SqliteEngine::BeginWrite(const DatasetName& dataset,
+                                                              const Schema& schema, WriteMode mode,
+                                                              const std::string& batch_id) {
+  if (schema.empty()) return InvalidArgument("a dataset needs at least one column");
+  std::unique_lock lock(zone_write_mu_[static_cast<size_t>(dataset.zone)]);
+  ASSIGN_OR_RETURN(DbPtr db, sqlite::Open(ZonePath(dataset.zone), SQLITE_OPEN_READWRITE));
+  RETURN_IF_ERROR(ConfigureWriter(db.get()));
+  RETURN_IF_ERROR(sqlite::Exec(db.get(), "BEGIN IMMEDIATE"));
+  // The writer owns the transaction from here: any early return rolls it back.
+  auto writer = std::make_unique<SqliteBatchWriter>(std::move(db), std::move(lock), dataset,
+                                                    batch_id, schema.size());
+  RETURN_IF_ERROR(writer->Begin(schema, mode));
+  return std::unique_ptr<BatchWriter>(std::move(writer));
+}
+
+Result<bool> SqliteEngine::HasBatch(const DatasetName& dataset, const std::string& batch_id) {
+  std::lock_guard lock(admin_mu_);
+  ASSIGN_OR_RETURN(StmtPtr stmt,
+                   sqlite::Prepare(admin_.get(), "SELECT 1 FROM " + std::string(ZoneName(dataset.zone)) +
+                                                     "." + std::string(kBatchTable) +
+                                                     " WHERE dataset = ? AND batch_id = ?"));
+  sqlite::BindText(stmt.get(), 1, dataset.name);
+  sqlite::BindText(stmt.get(), 2, batch_id);
+  return sqlite3_step(stmt.get()) == SQLITE_ROW;
+}
+
+Result<std::unique_ptr<RowCursor>> SqliteEngine::RunSelect(std::string_view sql,
+                                                           const QueryLimits& limits,
+                                                           std::vector<Value> params) {
+  ASSIGN_OR_RETURN(auto lease, AcquireReader());
+  sqlite3_stmt* raw = nullptr;
+  const char* tail = nullptr;
+  int rc = sqlite3_prepare_v3(lease->db(), sql.data(), static_cast<int>(sql.size()), 0, &raw, &tail);
+  StmtPtr stmt(raw);
+  if (rc == SQLITE_AUTH) {
+    return PermissionDenied(
+        "only a single read-only query (SELECT or WITH ... SELECT) over datasets is allowed: " +
+        std::string(sqlite3_errmsg(lease->db())));
+  }
+  if (rc != SQLITE_OK) {
+    return InvalidArgument("SQL error: " + std::string(sqlite3_errmsg(lease->db())));
+  }
+  if (stmt == nullptr) return InvalidArgument("the query is empty: write one SELECT statement");
+  if (!OnlyTrivia(std::string_view(tail, static_cast<size_t>(sql.data() + sql.size() - tail)))) {
+    return InvalidArgument("only one SQL statement is allowed per query");
+  }
+  if (!sqlite3_stmt_readonly(stmt.get())) {
+    return PermissionDenied("the query would change data; only read-only queries are allowed");
+  }
+  for (size_t i = 0; i < params.size(); ++i) sqlite::Bind(stmt.get(), static_cast<int>(i + 1), params[i]);
+  return std::unique_ptr<RowCursor>(
+      std::make_unique<SqliteCursor>(std::move(lease), std::move(stmt), limits));
+}
+
+Result<std::unique_ptr<RowCursor>> SqliteEngine::Query(std::string_view sql,
+                                                       const QueryLimits& limits) {
+  return RunSelect(sql, limits, {});
+}
+
+Result<std::unique_ptr<RowCursor>> SqliteEngine::Scan(const DatasetName& dataset, int64_t offset,
+                                                      int64_t limit) {
+  QueryLimits limits;
+  limits.max_rows = limit;
+  limits.timeout = std::chrono::minutes(10);
+  return RunSelect("SELECT * FROM " + QualifiedRef(dataset) + " LIMIT ? OFFSET ?", limits,
+                   {Value(limit), Value(offset)});
+}
+
+Result<TableStats> SqliteEngine::Stats(const DatasetName& dataset) {
+  std::lock_guard lock(admin_mu_);
+  TableStats stats;
+  ASSIGN_OR_RETURN(StmtPtr count,
+                   sqlite::Prepare(admin_.get(), "SELECT count(*) FROM " + QualifiedRef(dataset)));
+  if (sqlite3_step(count.get()) == SQLITE_ROW) stats.row_count = sqlite3_column_int64(count.get(), 0);
+  auto size = sqlite::Prepare(admin_.get(),
+                              "SELECT coalesce(sum(pgsize), 0) FROM dbstat(?) WHERE name = ?");
+  if (size.ok()) {
+    sqlite::BindText(size->get(), 1, ZoneName(dataset.zone));
+    sqlite::BindText(size->get(), 2, dataset.name);
+    if (sqlite3_step(size->get()) == SQLITE_ROW) stats.bytes = sqlite3_column_int64(size->get(), 0);
+  }
+  return stats;
+}
+
+Status SqliteEngine::DropDataset(const DatasetName& dataset) {
+  std::unique_lock lock(zone_write_mu_[static_cast<size_t>(dataset.zone)]);
+  ASSIGN_OR_RETURN(DbPtr db, sqlite::Open(ZonePath(dataset.zone), SQLITE_OPEN_READWRITE));
+  RETURN_IF_ERROR(sqlite::Exec(db.get(), "BEGIN IMMEDIATE; DROP TABLE IF EXISTS " +
+                                             TableRef(dataset) + ";"));
+  ASSIGN_OR_RETURN(StmtPtr del, sqlite::Prepare(db.get(), "DELETE FROM " + std::string(kBatchTable) +
+                                                              " WHERE dataset = ?"));
+  sqlite::BindText(del.get(), 1, dataset.name);
+  RETURN_IF_ERROR(sqlite::StepDone(db.get(), del.get()));
+  del.reset();
+  return sqlite::Exec(db.get(), "COMMIT");
+}
+
+Status SqliteEngine::CheckIntegrity() {
+  std::lock_guard lock(admin_mu_);
+  for (Zone zone : kAllZones) {
+    ASSIGN_OR_RETURN(StmtPtr stmt, sqlite::Prepare(admin_.get(), "PRAGMA " +
+                                                                     std::string(ZoneName(zone)) +
+                                                                     ".integrity_check"));
+    while (sqlite3_step(stmt.get()) == SQLITE_ROW) {
+      std::string line = sqlite::ColumnText(stmt.get(), 0);
+      if (line != "ok") return Internal("zone " + std::string(ZoneName(zone)) + " is damaged: " + line);
+    }
+  }
+  return Status::Ok();
+}
+
+}  // namespace citydata::storage

@@ -1,0 +1,140 @@
+#include "storage/sqlite/sqlite_engine.h"
+
+#include <gtest/gtest.h>
+
+#include <filesystem>
+
+namespace citydata::storage {
+namespace {
+
+class SqliteEngineTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    dir_ = std::filesystem::temp_directory_path() /
+           ("citydata_engine_test_" + std::to_string(::getpid()) + "_" +
+            ::testing::UnitTest::GetInstance()->current_test_info()->name());
+    std::filesystem::remove_all(dir_);
+    std::filesystem::create_directories(dir_);
+    auto engine = SqliteEngine::Open(dir_.string());
+    ASSERT_TRUE(engine.ok()) << engine.status().ToString();
+    engine_ = std::move(*engine);
+  }
+  void TearDown() override {
+    engine_.reset();
+    std::filesystem::remove_all(dir_);
+  }
+
+  void Load(const DatasetName& d, WriteMode mode, std::vector<std::vector<Value>> rows,
+            const std::string& batch = "") {
+    auto w = engine_->BeginWrite(d, schema_, mode, batch);
+    ASSERT_TRUE(w.ok()) << w.status().ToString();
+    for (auto& r : rows) ASSERT_TRUE((*w)->Append(r).ok());
+    ASSERT_TRUE((*w)->Commit().ok());
+  }
+
+  int64_t Count(const std::string& sql) {
+    auto c = engine_->Query(sql, {});
+    EXPECT_TRUE(c.ok()) << c.status().ToString();
+    std::vector<Value> row;
+    EXPECT_TRUE(*(*c)->Next(row));
+    return std::get<int64_t>(row[0]);
+  }
+
+  std::filesystem::path dir_;
+  std::unique_ptr<SqliteEngine> engine_;
+  Schema schema_ = {{"id", ColumnType::kInteger}, {"名称", ColumnType::kText}};
+  DatasetName ds_{Zone::kRaw, "people"};
+};
+
+TEST_F(SqliteEngineTest, AppendCreatesAndQueriesAcrossZones) {
+  Load(ds_, WriteMode::kAppend, {{int64_t{1}, std::string("张三")}, {int64_t{2}, std::monostate{}}});
+  Load({Zone::kStd, "people"}, WriteMode::kAppend, {{int64_t{1}, std::string("x")}});
+  EXPECT_EQ(Count("SELECT count(*) FROM raw.people r JOIN std.people s ON r.id = s.id"), 1);
+  auto schema = engine_->GetSchema(ds_);
+  ASSERT_TRUE(schema.ok());
+  ASSERT_TRUE(schema->has_value());
+  EXPECT_EQ((**schema)[1].name, "名称");
+  EXPECT_EQ((**schema)[0].type, ColumnType::kInteger);
+}
+
+TEST_F(SqliteEngineTest, UncommittedWriteIsInvisible) {
+  Load(ds_, WriteMode::kAppend, {{int64_t{1}, std::string("a")}});
+  {
+    auto w = engine_->BeginWrite(ds_, schema_, WriteMode::kReplace, "");
+    ASSERT_TRUE(w.ok());
+    ASSERT_TRUE((*w)->Append({int64_t{9}, std::string("z")}).ok());
+    EXPECT_EQ(Count("SELECT count(*) FROM raw.people WHERE id = 1"), 1);
+  }
+  EXPECT_EQ(Count("SELECT count(*) FROM raw.people"), 1);
+}
+
+TEST_F(SqliteEngineTest, BatchIdMakesResendANoOp) {
+  Load(ds_, WriteMode::kAppend, {{int64_t{1}, std::string("a")}}, "b1");
+  auto again = engine_->BeginWrite(ds_, schema_, WriteMode::kAppend, "b1");
+  EXPECT_EQ(again.status().code(), ErrorCode::kAlreadyExists);
+  EXPECT_TRUE(*engine_->HasBatch(ds_, "b1"));
+  EXPECT_EQ(Count("SELECT count(*) FROM raw.people"), 1);
+}
+
+TEST_F(SqliteEngineTest, RefusesEverythingButOneReadOnlyQuery) {
+  Load(ds_, WriteMode::kAppend, {{int64_t{1}, std::string("a")}});
+  for (const char* sql : {"DELETE FROM raw.people", "DROP TABLE raw.people",
+                          "ATTACH DATABASE '/tmp/x.db' AS x", "PRAGMA raw.journal_mode",
+                          "SELECT 1; SELECT 2", "INSERT INTO raw.people VALUES (2, 'b')",
+                          "CREATE TABLE raw.t (a)", "SELECT * FROM raw._citydata_batches",
+                          "SELECT * FROM raw.sqlite_master", "", "   ", "SELEC 1",
+                          "UPDATE raw.people SET id = 3", "VACUUM", "BEGIN",
+                          "WITH x AS (SELECT 1) DELETE FROM raw.people"}) {
+    auto c = engine_->Query(sql, {});
+    EXPECT_FALSE(c.ok()) << sql;
+  }
+  EXPECT_TRUE(engine_->Query("SELECT 1; -- trailing comment", {}).ok());
+  EXPECT_TRUE(engine_->Query("WITH x AS (SELECT id FROM raw.people) SELECT * FROM x", {}).ok());
+  EXPECT_EQ(Count("SELECT count(*) FROM raw.people"), 1);
+}
+
+TEST_F(SqliteEngineTest, RowCapTruncatesAndTimeoutStops) {
+  QueryLimits limits;
+  limits.max_rows = 3;
+  auto c = engine_->Query("WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n "
+                          "WHERE i < 10) SELECT i FROM n", limits);
+  ASSERT_TRUE(c.ok()) << c.status().ToString();
+  std::vector<Value> row;
+  int rows = 0;
+  while (*(*c)->Next(row)) ++rows;
+  EXPECT_EQ(rows, 3);
+  EXPECT_TRUE((*c)->truncated());
+
+  limits.max_rows = 10;
+  limits.timeout = std::chrono::milliseconds(50);
+  auto slow = engine_->Query("WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n) "
+                             "SELECT count(*) FROM n", limits);
+  ASSERT_TRUE(slow.ok());
+  auto next = (*slow)->Next(row);
+  EXPECT_EQ(next.status().code(), ErrorCode::kDeadlineExceeded);
+}
+
+TEST_F(SqliteEngineTest, ReplaceSwapsSchemaAndRows) {
+  Load(ds_, WriteMode::kAppend, {{int64_t{1}, std::string("a")}, {int64_t{2}, std::string("b")}});
+  schema_ = {{"code", ColumnType::kText}};
+  Load(ds_, WriteMode::kReplace, {{std::string("010010")}});
+  EXPECT_EQ(Count("SELECT count(*) FROM raw.people WHERE code = '010010'"), 1);
+  auto stats = engine_->Stats(ds_);
+  ASSERT_TRUE(stats.ok());
+  EXPECT_EQ(stats->row_count, 1);
+  EXPECT_TRUE(engine_->CheckIntegrity().ok());
+}
+
+TEST_F(SqliteEngineTest, ScanPagesRows) {
+  Load(ds_, WriteMode::kAppend, {{int64_t{1}, std::string("a")}, {int64_t{2}, std::string("b")},
+                                 {int64_t{3}, std::string("c")}});
+  auto c = engine_->Scan(ds_, 1, 1);
+  ASSERT_TRUE(c.ok());
+  std::vector<Value> row;
+  ASSERT_TRUE(*(*c)->Next(row));
+  EXPECT_EQ(std::get<int64_t>(row[0]), 2);
+  EXPECT_FALSE(*(*c)->Next(row));
+}
+
+}  // namespace
+}  // namespace citydata::storage

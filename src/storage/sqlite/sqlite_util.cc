@@ -1,0 +1,93 @@
+#include "storage/sqlite/sqlite_util.h"
+
+namespace citydata::storage::sqlite {
+
+Result<DbPtr> Open(const std::string& path, int flags) {
+  sqlite3* raw = nullptr;
+  int rc = sqlite3_open_v2(path.c_str(), &raw, flags | SQLITE_OPEN_URI, nullptr);
+  DbPtr db(raw);
+  if (rc != SQLITE_OK) {
+    std::string msg = raw ? sqlite3_errmsg(raw) : sqlite3_errstr(rc);
+    return Unavailable("cannot open store file " + path + ": " + msg);
+  }
+  sqlite3_extended_result_codes(db.get(), 1);
+  sqlite3_busy_timeout(db.get(), 60000);
+  return db;
+}
+
+Status Exec(sqlite3* db, std::string_view sql) {
+  char* err = nullptr;
+  std::string text(sql);
+  if (sqlite3_exec(db, text.c_str(), nullptr, nullptr, &err) == SQLITE_OK) return Status::Ok();
+  std::string msg = err ? err : "unknown error";
+  sqlite3_free(err);
+  return Internal("store statement failed: " + msg);
+}
+
+Result<StmtPtr> Prepare(sqlite3* db, std::string_view sql) {
+  sqlite3_stmt* raw = nullptr;
+  int rc = sqlite3_prepare_v3(db, sql.data(), static_cast<int>(sql.size()),
+                              SQLITE_PREPARE_PERSISTENT, &raw, nullptr);
+  StmtPtr stmt(raw);
+  if (rc != SQLITE_OK) return Error(db, "prepare", ErrorCode::kInvalidArgument);
+  return stmt;
+}
+
+Status Error(sqlite3* db, std::string_view what, ErrorCode code) {
+  return Status(code, std::string(what) + ": " + sqlite3_errmsg(db));
+}
+
+std::string QuoteIdent(std::string_view name) {
+  std::string out = "\"";
+  for (char c : name) {
+    if (c == '"') out += '"';
+    out += c;
+  }
+  out += '"';
+  return out;
+}
+
+int BindText(sqlite3_stmt* stmt, int index, std::string_view text) {
+  return sqlite3_bind_text64(stmt, index, text.data(), text.size(), SQLITE_TRANSIENT, SQLITE_UTF8);
+}
+
+int Bind(sqlite3_stmt* stmt, int index, const Value& value) {
+  struct Binder {
+    sqlite3_stmt* s;
+    int i;
+    int operator()(std::monostate) const { return sqlite3_bind_null(s, i); }
+    int operator()(bool b) const { return sqlite3_bind_int64(s, i, b ? 1 : 0); }
+    int operator()(int64_t v) const { return sqlite3_bind_int64(s, i, v); }
+    int operator()(double v) const { return sqlite3_bind_double(s, i, v); }
+    int operator()(const std::string& v) const { return BindText(s, i, v); }
+  };
+  return std::visit(Binder{stmt, index}, value);
+}
+
+std::string ColumnText(sqlite3_stmt* stmt, int index) {
+  const auto* p = sqlite3_column_text(stmt, index);
+  if (p == nullptr) return {};
+  return std::string(reinterpret_cast<const char*>(p),
+                     static_cast<size_t>(sqlite3_column_bytes(stmt, index)));
+}
+
+Value ColumnValue(sqlite3_stmt* stmt, int index) {
+  switch (sqlite3_column_type(stmt, index)) {
+    case SQLITE_NULL: return std::monostate{};
+    case SQLITE_INTEGER: return static_cast<int64_t>(sqlite3_column_int64(stmt, index));
+    case SQLITE_FLOAT: return sqlite3_column_double(stmt, index);
+    case SQLITE_BLOB: return "<blob " + std::to_string(sqlite3_column_bytes(stmt, index)) + " bytes>";
+    default: return ColumnText(stmt, index);
+  }
+}
+
+Status StepDone(sqlite3* db, sqlite3_stmt* stmt) {
+  int rc = sqlite3_step(stmt);
+  sqlite3_reset(stmt);
+  if (rc == SQLITE_DONE || rc == SQLITE_ROW) return Status::Ok();
+  if (rc == SQLITE_FULL) return ResourceExhausted("the store's disk is full");
+  if ((rc & 0xff) == SQLITE_CONSTRAINT) return Error(db, "constraint", ErrorCode::kAlreadyExists);
+  return Error(db, "store write failed");
+}
+
+}  // namespace citydata::storage::sqlite

@@ -1,0 +1,50 @@
+// Thin RAII wrappers over the SQLite C API, private to storage/.
+#pragma once
+
+#include <sqlite3.h>
+
+#include <memory>
+#include <string>
+#include <string_view>
+
+#include "core/status.h"
+#include "core/types.h"
+
+namespace citydata::storage::sqlite {
+
+struct DbCloser {
+  void operator()(sqlite3* db) const { sqlite3_close_v2(db); }
+};
+struct StmtFinalizer {
+  void operator()(sqlite3_stmt* s) const { sqlite3_finalize(s); }
+};
+using DbPtr = std::unique_ptr<sqlite3, DbCloser>;
+using StmtPtr = std::unique_ptr<sqlite3_stmt, StmtFinalizer>;
+
+// Opens `path` with `flags` (SQLITE_OPEN_*), applies a busy timeout and extended codes.
+Result<DbPtr> Open(const std::string& path, int flags);
+
+// Runs SQL that returns no rows (may hold several statements).
+Status Exec(sqlite3* db, std::string_view sql);
+
+// Prepares one statement; InvalidArgument with SQLite's message on failure.
+Result<StmtPtr> Prepare(sqlite3* db, std::string_view sql);
+
+// The connection's last error as a Status with `code`.
+Status Error(sqlite3* db, std::string_view what, ErrorCode code = ErrorCode::kInternal);
+
+// Quotes an identifier for SQL: "name" with embedded quotes doubled.
+std::string QuoteIdent(std::string_view name);
+
+// Binds `value` to parameter `index` (1-based).
+int Bind(sqlite3_stmt* stmt, int index, const Value& value);
+int BindText(sqlite3_stmt* stmt, int index, std::string_view text);
+
+// Reads column `index` of the current row as a Value.
+Value ColumnValue(sqlite3_stmt* stmt, int index);
+std::string ColumnText(sqlite3_stmt* stmt, int index);
+
+// Steps a statement that returns no rows; resets it afterwards.
+Status StepDone(sqlite3* db, sqlite3_stmt* stmt);
+
+}  // namespace citydata::storage::sqlite
