@@ -19,6 +19,11 @@ using Labels = std::vector<std::pair<std::string, std::string>>;
 
 class Metrics {
  public:
+  Metrics();
+  ~Metrics();
+  Metrics(const Metrics&) = delete;
+  Metrics& operator=(const Metrics&) = delete;
+
   // Adds `delta` to the counter `name` with `labels`, creating it at 0 first.
   void Increment(const std::string& name, const Labels& labels = {}, double delta = 1);
   // Sets a gauge.
@@ -26,7 +31,9 @@ class Metrics {
   // Observes `value` into the histogram `name` (buckets from Describe, default
   // latency buckets 0.005..10 seconds).
   void Observe(const std::string& name, const Labels& labels, double value);
-  // Declares HELP text and type ("counter", "gauge", "histogram"); optional buckets.
+  // Declares HELP text and type ("counter", "gauge", "histogram"); optional histogram
+  // bucket upper bounds, which take effect only before the first observation.
+  // Undeclared metrics get their type from the first call and no HELP line.
   void Describe(const std::string& name, const std::string& help, const std::string& type,
                 std::vector<double> buckets = {});
 

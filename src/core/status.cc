@@ -20,6 +20,13 @@ std::string_view ErrorCodeName(ErrorCode code) {
   return "internal";
 }
 
+ErrorCode ErrorCodeFromName(std::string_view name) {
+  for (int i = 0; i <= static_cast<int>(ErrorCode::kInternal); ++i) {
+    if (ErrorCodeName(static_cast<ErrorCode>(i)) == name) return static_cast<ErrorCode>(i);
+  }
+  return ErrorCode::kInternal;
+}
+
 std::string Status::ToString() const {
   if (ok()) return "ok";
   return std::string(ErrorCodeName(code_)) + ": " + message_;

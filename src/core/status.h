@@ -38,6 +38,8 @@ enum class ErrorCode {
 
 // Stable lower-case identifier of a code, e.g. "invalid_argument"; used in JSON errors.
 std::string_view ErrorCodeName(ErrorCode code);
+// The inverse of ErrorCodeName; kInternal for unknown names.
+ErrorCode ErrorCodeFromName(std::string_view name);
 
 class [[nodiscard]] Status {
  public:

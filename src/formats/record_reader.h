@@ -25,9 +25,10 @@ enum class Encoding { kAuto, kUtf8, kGb18030 };
 
 std::string_view InputFormatName(InputFormat f);  // "csv", "tsv", "json", "ndjson"
 Result<InputFormat> ParseInputFormat(std::string_view name);
-// From the file name's extension (.csv .tsv .tab .txt .json .ndjson .jsonl), case-insensitive.
+// From the file name's extension (.csv .tsv .tab .txt .json .ndjson .jsonl), case-insensitive;
+// .txt is read as CSV.
 Result<InputFormat> InputFormatFromPath(std::string_view path);
-std::string_view EncodingName(Encoding e);  // "auto", "utf-8", "gb18030"
+std::string_view EncodingName(Encoding e);              // "auto", "utf-8", "gb18030"
 Result<Encoding> ParseEncoding(std::string_view name);  // also accepts "utf8", "gbk"
 
 struct ReaderOptions {
@@ -54,7 +55,10 @@ struct Record {
   // Non-empty when the record is rejected: the reason, e.g. "expected 7 fields, found 5"
   // or "bytes 0xC3 0x28 are not valid UTF-8". `fields` is then unspecified.
   std::string error;
-  // The record's source text (decoded where possible, at most 4 KiB), for the rejects store.
+  // For a rejected record, its source text for the rejects store: decoded to UTF-8 where
+  // possible (undecodable bytes become U+FFFD), without the line break, at most 4 KiB
+  // (for an oversize record, its first min(4 KiB, max_field_bytes) bytes). Empty for
+  // accepted records.
   std::string raw;
 };
 
@@ -77,9 +81,11 @@ class RecordReader {
 };
 
 // Opens `path` for reading. With Encoding::kAuto the encoding is detected from the
-// leading bytes (UTF-8 when they decode as UTF-8, else GB18030); a UTF-8 BOM is
-// skipped. An empty file yields no columns and no records; a header-only file yields
-// columns only. Fails with NotFound when the file cannot be opened.
+// leading 64 KiB (UTF-8 when they decode as UTF-8, or nearly: see DetectEncoding() in
+// encoding.h; else GB18030); a UTF-8 BOM is skipped and implies UTF-8. An empty file
+// yields no columns and no records; a header-only file yields columns only. Fails with
+// NotFound when the file cannot be opened, InvalidArgument when a CSV header cannot be
+// read or a JSON file is not an array.
 Result<std::unique_ptr<RecordReader>> OpenReader(const std::string& path,
                                                  const ReaderOptions& options);
 

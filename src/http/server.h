@@ -82,6 +82,9 @@ class Router {
     std::map<std::string, std::string> params;
     bool method_not_allowed = false;  // the path matched but not the method
   };
+  // `path` is the raw (still percent-encoded) path, so an encoded '/' stays inside its
+  // segment; params come back decoded. A GET route also answers HEAD. Literal segments
+  // win over "{param}", which wins over "*".
   Match Find(Method method, std::string_view path) const;
   const Handler& fallback() const { return fallback_; }
 

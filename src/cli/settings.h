@@ -1,0 +1,25 @@
+// Where the CLI finds its server and token.
+//
+// Precedence: --server/--token flags, then CITYDATA_SERVER/CITYDATA_TOKEN, then the
+// settings file that `citydata serve` and `citydata demo` leave behind
+// ($CITYDATA_CONFIG, else $XDG_CONFIG_HOME/citydata/cli.json, else
+// ~/.config/citydata/cli.json; mode 0600 because it holds a token).
+#pragma once
+
+#include <string>
+
+#include "core/status.h"
+
+namespace citydata::cli {
+
+struct ClientSettings {
+  std::string server = "http://127.0.0.1:8080";
+  std::string token;
+};
+
+std::string SettingsPath();
+// Resolves settings from flags (empty = not given), environment and file.
+ClientSettings ResolveSettings(const std::string& flag_server, const std::string& flag_token);
+Status SaveSettings(const ClientSettings& settings);
+
+}  // namespace citydata::cli

@@ -1,0 +1,289 @@
+#include "http/api.h"
+
+#include <filesystem>
+
+#include "catalog/catalog_json.h"
+#include "core/json_util.h"
+#include "http/api_params.h"
+#include "http/console.h"
+#include "http/error_map.h"
+#include "http/openapi.h"
+#include "http/query_stream.h"
+
+namespace citydata::http {
+namespace {
+
+using nlohmann::json;
+
+// Unwraps a Result inside a handler, answering with the mapped error on failure.
+#define TRY_ASSIGN(lhs, expr) TRY_ASSIGN_IMPL(CITYDATA_CONCAT(_try_, __LINE__), lhs, expr)
+#define TRY_ASSIGN_IMPL(tmp, lhs, expr)                \
+  auto tmp = (expr);                                   \
+  if (!tmp.ok()) return ErrorResponse(tmp.status());   \
+  lhs = std::move(tmp).value()
+#define TRY(expr)                                      \
+  do {                                                 \
+    Status _st = (expr);                               \
+    if (!_st.ok()) return ErrorResponse(_st);          \
+  } while (false)
+
+const std::vector<Param> kPage = {
+    {"limit", "query", "integer", false, "page size"},
+    {"offset", "query", "integer", false, "rows to skip"}};
+const std::vector<Param> kDataset = {
+    {"zone", "path", "string", true, "raw, std, fact or theme"},
+    {"name", "path", "string", true, "the dataset's name within its zone"}};
+
+std::vector<Param> Concat(std::vector<Param> a, const std::vector<Param>& b) {
+  a.insert(a.end(), b.begin(), b.end());
+  return a;
+}
+
+json PageJson(json items, int64_t total, int64_t limit, int64_t offset) {
+  return {{"items", std::move(items)}, {"total", total}, {"limit", limit}, {"offset", offset}};
+}
+
+class Api {
+ public:
+  explicit Api(const ApiContext& ctx) : ctx_(ctx) {}
+
+  std::vector<Endpoint> Endpoints() {
+    return {
+        {Method::kGet, "/api/v1/session", "Who the token belongs to", "session", {}, nullptr,
+         false, [this](Request& r) { return Session(r); }},
+        {Method::kGet, "/api/v1/departments", "List departments", "catalog", {}, nullptr, false,
+         [this](Request& r) { return Departments(r); }},
+        {Method::kPost, "/api/v1/departments", "Add a department", "catalog", {},
+         "{\"code\": \"gaj\", \"name\": \"市公安局\"}", false,
+         [this](Request& r) { return AddDepartment(r); }},
+        {Method::kGet, "/api/v1/datasets", "Search the dataset catalog", "catalog",
+         Concat({{"search", "query", "string", false, "substring of names, titles, "
+                                                      "descriptions, tags or column names"},
+                 {"zone", "query", "string", false, "raw, std, fact or theme"},
+                 {"dept", "query", "string", false, "owner department code"}},
+                kPage),
+         nullptr, false, [this](Request& r) { return Datasets(r); }},
+        {Method::kGet, "/api/v1/datasets/{zone}/{name}", "A dataset's metadata and profile",
+         "catalog", kDataset, nullptr, false, [this](Request& r) { return Dataset(r); }},
+        {Method::kPatch, "/api/v1/datasets/{zone}/{name}", "Edit business metadata", "catalog",
+         kDataset,
+         "{\"title\": \"...\", \"description\": \"...\", \"tags\": [\"...\"], "
+         "\"update_cycle\": \"daily\", \"dept\": \"gaj\"}",
+         false, [this](Request& r) { return Describe(r); }},
+        {Method::kPost, "/api/v1/datasets/{zone}/{name}/ingest",
+         "Ingest a file (the request body) into the dataset", "ingest",
+         Concat(kDataset,
+                {{"filename", "query", "string", false, "the source file name (sets the default "
+                                                        "format and title)"},
+                 {"format", "query", "string", false, "csv, tsv, json or ndjson"},
+                 {"encoding", "query", "string", false, "auto, utf-8 or gb18030"},
+                 {"mode", "query", "string", false, "append (default) or replace"},
+                 {"batch_id", "query", "string", false, "idempotency key: a repeated id is a no-op"},
+                 {"dept", "query", "string", false, "owner department (required for a new dataset)"},
+                 {"title", "query", "string", false, "Chinese title of a new dataset"}}),
+         "the file's bytes", true, [this](Request& r) { return Ingest(r); }},
+        {Method::kGet, "/api/v1/datasets/{zone}/{name}/rows", "Sample rows", "catalog",
+         Concat(kDataset, kPage), nullptr, false, [this](Request& r) { return Rows(r); }},
+        {Method::kGet, "/api/v1/datasets/{zone}/{name}/rejects",
+         "Rejected rows of recent ingests with line numbers and reasons", "ingest",
+         Concat(kDataset, kPage), nullptr, false, [this](Request& r) { return Rejects(r); }},
+        {Method::kGet, "/api/v1/datasets/{zone}/{name}/jobs", "Ingest history", "ingest",
+         Concat(kDataset, {{"limit", "query", "integer", false, "most recent first"}}), nullptr,
+         false, [this](Request& r) { return Jobs(r); }},
+        {Method::kGet, "/api/v1/jobs/{id}", "One job", "ingest",
+         {{"id", "path", "string", true, "job id"}}, nullptr, false,
+         [this](Request& r) { return Job(r); }},
+        {Method::kPost, "/api/v1/query", "Run one read-only SQL query over all zones", "query",
+         {}, "{\"sql\": \"SELECT ...\", \"max_rows\": 1000, \"timeout_ms\": 30000, "
+             "\"format\": \"json|csv\"}",
+         false, [this](Request& r) { return Query(r); }},
+    };
+  }
+
+  Response Session(Request& req) {
+    TRY_ASSIGN(auto who, Authenticate(req));
+    return JsonResponse({{"token_id", who.token_id}, {"name", who.name}, {"role", who.role},
+                         {"version", ctx_.version}});
+  }
+
+  Response Departments(Request&) {
+    TRY_ASSIGN(auto depts, ctx_.catalog->Departments());
+    json items = json::array();
+    for (const auto& d : depts) items.push_back(catalog::ToJson(d));
+    return JsonResponse({{"items", items}, {"total", items.size()}});
+  }
+
+  Response AddDepartment(Request& req) {
+    TRY_ASSIGN(json body, JsonBody(req));
+    TRY_ASSIGN(auto code, OptionalString(body, "code"));
+    TRY_ASSIGN(auto name, OptionalString(body, "name"));
+    TRY(ctx_.catalog->AddDepartment(code.value_or(""), name.value_or("")));
+    return JsonResponse({{"code", *code}, {"name", *name}}, 201);
+  }
+
+  Response Datasets(Request& req) {
+    storage::DatasetFilter filter;
+    filter.search = req.Query("search");
+    filter.dept_code = req.Query("dept");
+    if (!req.Query("zone").empty()) {
+      TRY_ASSIGN(filter.zone, ParseZone(req.Query("zone")));
+    }
+    TRY_ASSIGN(filter.limit, IntParam(req, "limit", 50));
+    TRY_ASSIGN(filter.offset, IntParam(req, "offset", 0));
+    TRY_ASSIGN(auto page, ctx_.catalog->Search(filter));
+    json items = json::array();
+    for (const auto& d : page.items) items.push_back(catalog::ToJson(d, false));
+    return JsonResponse(PageJson(items, page.total, filter.limit, filter.offset));
+  }
+
+  Response Dataset(Request& req) {
+    TRY_ASSIGN(auto name, DatasetParam(req));
+    TRY_ASSIGN(auto meta, ctx_.catalog->Get(name));
+    return JsonResponse(catalog::ToJson(meta, true));
+  }
+
+  Response Describe(Request& req) {
+    TRY_ASSIGN(auto name, DatasetParam(req));
+    TRY_ASSIGN(json body, JsonBody(req));
+    catalog::DatasetPatch patch;
+    TRY_ASSIGN(patch.title, OptionalString(body, "title"));
+    TRY_ASSIGN(patch.description, OptionalString(body, "description"));
+    TRY_ASSIGN(patch.update_cycle, OptionalString(body, "update_cycle"));
+    TRY_ASSIGN(patch.dept_code, OptionalString(body, "dept"));
+    if (body.contains("tags")) {
+      const json& tags = body["tags"];
+      bool ok = tags.is_array();
+      for (const auto& t : tags) ok = ok && t.is_string();
+      if (!ok) return ErrorResponse(InvalidArgument("field 'tags' must be an array of strings"));
+      patch.tags = tags.get<std::vector<std::string>>();
+    }
+    TRY_ASSIGN(auto meta, ctx_.catalog->Describe(name, patch));
+    return JsonResponse(catalog::ToJson(meta, true));
+  }
+
+  Response Ingest(Request& req) {
+    ingest::IngestRequest in;
+    TRY_ASSIGN(in.dataset, DatasetParam(req));
+    in.file_path = req.body_file;
+    in.source_name = req.Query("filename");
+    in.dept_code = req.Query("dept");
+    in.title = req.Query("title");
+    in.batch_id = req.Query("batch_id");
+    if (!req.Query("format").empty()) {
+      TRY_ASSIGN(in.format, formats::ParseInputFormat(req.Query("format")));
+    }
+    TRY_ASSIGN(in.encoding, formats::ParseEncoding(req.Query("encoding", "auto")));
+    std::string mode = req.Query("mode", "append");
+    if (mode != "append" && mode != "replace") {
+      return ErrorResponse(InvalidArgument("mode must be 'append' or 'replace'"));
+    }
+    in.mode = mode == "replace" ? storage::WriteMode::kReplace : storage::WriteMode::kAppend;
+    TRY_ASSIGN(auto result, ctx_.ingest->Ingest(in));
+    return JsonResponse(ingest::ToJson(result), result.state == "skipped" ? 200 : 201);
+  }
+
+  Response Rows(Request& req) {
+    TRY_ASSIGN(auto name, DatasetParam(req));
+    TRY_ASSIGN(int64_t limit, IntParam(req, "limit", 100));
+    TRY_ASSIGN(int64_t offset, IntParam(req, "offset", 0));
+    TRY_ASSIGN(auto cursor, ctx_.catalog->Rows(name, offset, limit));
+    return BufferedRows(*cursor);
+  }
+
+  Response Rejects(Request& req) {
+    TRY_ASSIGN(auto name, DatasetParam(req));
+    TRY_ASSIGN(int64_t limit, IntParam(req, "limit", 100));
+    TRY_ASSIGN(int64_t offset, IntParam(req, "offset", 0));
+    TRY_ASSIGN(auto page, ctx_.catalog->Rejects(name, limit, offset));
+    json items = json::array();
+    for (const auto& r : page.items) items.push_back(catalog::ToJson(r));
+    return JsonResponse(PageJson(items, page.total, limit, offset));
+  }
+
+  Response Jobs(Request& req) {
+    TRY_ASSIGN(auto name, DatasetParam(req));
+    TRY_ASSIGN(int64_t limit, IntParam(req, "limit", 50));
+    TRY_ASSIGN(auto jobs, ctx_.catalog->Jobs(name, limit));
+    json items = json::array();
+    for (const auto& j : jobs) items.push_back(catalog::ToJson(j));
+    return JsonResponse({{"items", items}, {"total", items.size()}});
+  }
+
+  Response Job(Request& req) {
+    TRY_ASSIGN(auto job, ctx_.catalog->Job(req.path_params["id"]));
+    return JsonResponse(catalog::ToJson(job));
+  }
+
+  Response Query(Request& req) {
+    TRY_ASSIGN(json body, JsonBody(req));
+    TRY_ASSIGN(auto sql, OptionalString(body, "sql"));
+    TRY_ASSIGN(auto format, OptionalString(body, "format"));
+    std::optional<int64_t> max_rows, timeout_ms;
+    if (body.contains("max_rows")) {
+      if (!body["max_rows"].is_number_integer()) {
+        return ErrorResponse(InvalidArgument("max_rows must be an integer"));
+      }
+      max_rows = body["max_rows"].get<int64_t>();
+    }
+    if (body.contains("timeout_ms")) {
+      if (!body["timeout_ms"].is_number_integer()) {
+        return ErrorResponse(InvalidArgument("timeout_ms must be an integer"));
+      }
+      timeout_ms = body["timeout_ms"].get<int64_t>();
+    }
+    std::string fmt = format.value_or("json");
+    if (fmt != "json" && fmt != "csv") {
+      return ErrorResponse(InvalidArgument("format must be 'json' or 'csv'"));
+    }
+    TRY_ASSIGN(auto cursor, ctx_.query->Run(sql.value_or(""), max_rows, timeout_ms));
+    return StreamRows(std::move(cursor), fmt == "csv" ? RowFormat::kCsv : RowFormat::kJson);
+  }
+
+  Result<security::Principal> Authenticate(const Request& req) const {
+    std::string_view auth = req.Header("authorization");
+    constexpr std::string_view kBearer = "Bearer ";
+    if (!auth.starts_with(kBearer)) {
+      return Unauthenticated("a valid API token is required: send 'Authorization: Bearer <token>'");
+    }
+    return ctx_.tokens->Authenticate(auth.substr(kBearer.size()));
+  }
+
+  // Wraps an /api/v1 handler: deny unless the bearer token is valid.
+  Handler Authed(Handler inner) {
+    return [this, inner = std::move(inner)](Request& req) {
+      auto who = Authenticate(req);
+      if (!who.ok()) return ErrorResponse(who.status());
+      return inner(req);
+    };
+  }
+
+ private:
+  const ApiContext& ctx_;
+};
+
+}  // namespace
+
+void RegisterRoutes(Router& router, const ApiContext& context) {
+  // The Api object lives as long as the handlers that capture it.
+  auto api = std::make_shared<Api>(context);
+  std::vector<Endpoint> endpoints = api->Endpoints();
+  json openapi = OpenApiDocument(endpoints, context.version);
+  for (auto& e : endpoints) {
+    router.Add(e.method, e.path,
+               [api, h = api->Authed(std::move(e.handler))](Request& r) { return h(r); },
+               RouteOptions{e.upload});
+  }
+  router.Add(Method::kGet, "/api/v1/openapi.json",
+             api->Authed([openapi](Request&) { return JsonResponse(openapi); }));
+  router.Add(Method::kGet, "/healthz", [](Request&) { return JsonResponse({{"status", "ok"}}); });
+  Metrics* metrics = context.metrics;
+  router.Add(Method::kGet, "/metrics", [metrics](Request&) {
+    Response r;
+    r.content_type = "text/plain; version=0.0.4; charset=utf-8";
+    r.body = metrics->RenderPrometheus();
+    return r;
+  });
+  RegisterConsole(router, context.console_dir);
+}
+
+}  // namespace citydata::http

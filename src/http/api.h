@@ -1,0 +1,35 @@
+// The HTTP API of citydata: /api/v1 (JSON, bearer-token authenticated), /healthz,
+// /metrics and the web console's static files.
+//
+// Handlers are thin: authenticate, parse parameters, call one service entry point,
+// serialize. Every /api/v1 route is declared once in a table that both registers it
+// and generates the OpenAPI document served at /api/v1/openapi.json, so the document
+// cannot drift from what the server does.
+#pragma once
+
+#include <string>
+
+#include "catalog/catalog_service.h"
+#include "core/metrics.h"
+#include "http/server.h"
+#include "ingest/ingest_service.h"
+#include "query/query_service.h"
+#include "security/token_service.h"
+
+namespace citydata::http {
+
+// The services the API calls; all outlive the server.
+struct ApiContext {
+  catalog::CatalogService* catalog = nullptr;
+  ingest::IngestService* ingest = nullptr;
+  query::QueryService* query = nullptr;
+  security::TokenService* tokens = nullptr;
+  Metrics* metrics = nullptr;
+  std::string version;
+  std::string console_dir;  // the built console (index.html and assets); may not exist
+};
+
+// Registers every route on `router`.
+void RegisterRoutes(Router& router, const ApiContext& context);
+
+}  // namespace citydata::http

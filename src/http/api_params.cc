@@ -1,0 +1,43 @@
+#include "http/api_params.h"
+
+#include <charconv>
+
+namespace citydata::http {
+
+Result<int64_t> IntParam(const Request& req, const std::string& name, int64_t fallback) {
+  auto it = req.query.find(name);
+  if (it == req.query.end() || it->second.empty()) return fallback;
+  int64_t value = 0;
+  const std::string& text = it->second;
+  auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
+  if (ec != std::errc() || end != text.data() + text.size()) {
+    return InvalidArgument("parameter '" + name + "' must be an integer, got '" + text + "'");
+  }
+  return value;
+}
+
+Result<DatasetName> DatasetParam(const Request& req) {
+  auto zone = req.path_params.find("zone");
+  auto name = req.path_params.find("name");
+  if (zone == req.path_params.end() || name == req.path_params.end()) {
+    return InvalidArgument("the path must name a dataset as /<zone>/<name>");
+  }
+  return ParseDatasetName(zone->second + "." + name->second);
+}
+
+Result<nlohmann::json> JsonBody(const Request& req) {
+  auto body = nlohmann::json::parse(req.body, nullptr, false);
+  if (body.is_discarded() || !body.is_object()) {
+    return InvalidArgument("the request body must be a JSON object");
+  }
+  return body;
+}
+
+Result<std::optional<std::string>> OptionalString(const nlohmann::json& body, const char* key) {
+  auto it = body.find(key);
+  if (it == body.end() || it->is_null()) return std::optional<std::string>();
+  if (!it->is_string()) return InvalidArgument(std::string("field '") + key + "' must be a string");
+  return std::optional<std::string>(it->get<std::string>());
+}
+
+}  // namespace citydata::http

@@ -1,0 +1,356 @@
+#include "ingest/ingest_service.h"
+
+#include <chrono>
+#include <filesystem>
+
+#include "catalog/profiler.h"
+#include "core/clock.h"
+#include "core/json_util.h"
+#include "formats/type_inference.h"
+
+namespace citydata::ingest {
+namespace {
+
+using formats::Record;
+using formats::RecordReader;
+
+constexpr size_t kRejectFlushRows = 1000;
+constexpr uint64_t kProgressEveryBytes = 1u << 20;
+
+// The reject's source text when the reader did not keep it: the fields as a JSON array.
+std::string FieldsAsText(const Record& record) {
+  nlohmann::json fields = nlohmann::json::array();
+  for (const auto& f : record.fields) {
+    if (f) {
+      fields.push_back(std::string(*f));
+    } else {
+      fields.push_back(nullptr);
+    }
+  }
+  std::string text = DumpJson(fields);
+  if (text.size() > 4096) text.resize(4096);
+  return text;
+}
+
+std::string Preview(std::string_view value) {
+  constexpr size_t kMax = 40;
+  if (value.size() <= kMax) return std::string(value);
+  size_t cut = kMax;
+  while (cut > 0 && (static_cast<unsigned char>(value[cut]) & 0xC0) == 0x80) --cut;
+  return std::string(value.substr(0, cut)) + "…";
+}
+
+std::string Stem(const std::string& path) { return std::filesystem::path(path).stem().string(); }
+
+}  // namespace
+
+class IngestService::Job {
+ public:
+  Job(IngestService& service, const IngestRequest& request, const ProgressFn& progress)
+      : svc_(service), req_(request), progress_(progress) {}
+
+  Result<IngestResult> Run() {
+    auto started = std::chrono::steady_clock::now();
+    RETURN_IF_ERROR(Prepare());
+    if (result_.state == "skipped") return result_;
+    Status st = Execute();
+    result_.seconds =
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+    record_.finished_at = NowIso();
+    if (!st.ok()) {
+      record_.state = storage::JobState::kFailed;
+      record_.error = st.message();
+      record_.details_json = DumpJson(ToJson(result_));
+      svc_.meta_.PutJob(record_).ToString();
+      return st;
+    }
+    record_.state = storage::JobState::kSucceeded;
+    record_.details_json = DumpJson(ToJson(result_));
+    RETURN_IF_ERROR(svc_.meta_.PutJob(record_));
+    Labels zone = {{"zone", std::string(ZoneName(req_.dataset.zone))}};
+    svc_.metrics_.Increment("citydata_ingested_rows_total", zone,
+                            static_cast<double>(result_.rows_loaded));
+    svc_.metrics_.Increment("citydata_rejected_rows_total", zone,
+                            static_cast<double>(result_.rows_rejected));
+    return result_;
+  }
+
+ private:
+  Status Prepare() {
+    result_.dataset = req_.dataset;
+    ASSIGN_OR_RETURN(existing_, svc_.meta_.GetDataset(req_.dataset));
+    if (!req_.dept_code.empty()) RETURN_IF_ERROR(svc_.catalog_.RequireDepartment(req_.dept_code));
+    if (!existing_ && req_.dept_code.empty()) {
+      return InvalidArgument("dataset " + req_.dataset.ToString() +
+                             " is new: name its owner department with --dept CODE");
+    }
+    if (req_.format) {
+      format_ = *req_.format;
+    } else {
+      ASSIGN_OR_RETURN(format_, formats::InputFormatFromPath(
+                                    req_.source_name.empty() ? req_.file_path : req_.source_name));
+    }
+    result_.format = std::string(formats::InputFormatName(format_));
+    record_.id = NewId("job_");
+    record_.dataset = req_.dataset;
+    record_.started_at = NowIso();
+    result_.job_id = record_.id;
+    if (!req_.batch_id.empty()) {
+      ASSIGN_OR_RETURN(bool seen, svc_.engine_.HasBatch(req_.dataset, req_.batch_id));
+      if (seen) return Skip();
+    }
+    return svc_.meta_.PutJob(record_);
+  }
+
+  Status Skip() {
+    result_.state = "skipped";
+    result_.reconciled = true;
+    record_.state = storage::JobState::kSucceeded;
+    record_.finished_at = NowIso();
+    record_.details_json = DumpJson(ToJson(result_));
+    return svc_.meta_.PutJob(record_);
+  }
+
+  Status Execute() {
+    RETURN_IF_ERROR(InferSchema());
+    auto stats = svc_.engine_.Stats(req_.dataset);
+    result_.row_count_before = stats.ok() ? stats->row_count : 0;
+    Status st = Load();
+    if (st.code() == ErrorCode::kAlreadyExists && !req_.batch_id.empty()) return Skip();
+    RETURN_IF_ERROR(st);
+    return Finish();
+  }
+
+  formats::ReaderOptions Options() const {
+    formats::ReaderOptions options;
+    options.format = format_;
+    options.encoding = encoding_ ? *encoding_ : req_.encoding;
+    options.json_columns = source_columns_;
+    return options;
+  }
+
+  void Report(int pass, const RecordReader& reader, uint64_t& next_report) {
+    if (!progress_ || reader.bytes_read() < next_report) return;
+    progress_(pass, reader.bytes_read(), file_size_);
+    next_report = reader.bytes_read() + kProgressEveryBytes;
+  }
+
+  // Pass 1: column names, the detected encoding and the narrowest type of each column.
+  Status InferSchema() {
+    std::error_code ec;
+    file_size_ = std::filesystem::file_size(req_.file_path, ec);
+    ASSIGN_OR_RETURN(auto reader, formats::OpenReader(req_.file_path, Options()));
+    std::vector<formats::TypeInferrer> inferrers;
+    Record record;
+    uint64_t next_report = 0;
+    while (true) {
+      ASSIGN_OR_RETURN(bool more, reader->Next(record));
+      if (!more) break;
+      Report(1, *reader, next_report);
+      if (!record.error.empty()) continue;
+      if (inferrers.size() < record.fields.size()) inferrers.resize(record.fields.size());
+      for (size_t i = 0; i < record.fields.size(); ++i) inferrers[i].Observe(record.fields[i]);
+    }
+    source_columns_ = reader->columns();
+    encoding_ = reader->encoding();
+    result_.encoding = std::string(formats::EncodingName(*encoding_));
+    if (source_columns_.empty()) {
+      return InvalidArgument("the file has no columns (it is empty or has no header): "
+                             "nothing to ingest");
+    }
+    inferrers.resize(source_columns_.size());
+    return BuildSchema(inferrers);
+  }
+
+  Status BuildSchema(const std::vector<formats::TypeInferrer>& inferrers) {
+    std::vector<std::string> names;
+    for (size_t i = 0; i < source_columns_.size(); ++i) {
+      names.push_back(NormalizeColumnName(source_columns_[i], i + 1));
+    }
+    DeduplicateColumnNames(names);
+    std::optional<Schema> stored;
+    if (req_.mode == storage::WriteMode::kAppend) {
+      ASSIGN_OR_RETURN(stored, svc_.engine_.GetSchema(req_.dataset));
+    }
+    if (!stored) {
+      for (size_t i = 0; i < names.size(); ++i) {
+        result_.schema.push_back({names[i], inferrers[i].Result()});
+        target_of_.push_back(i);
+      }
+      return Status::Ok();
+    }
+    result_.schema = *stored;
+    return MapToStoredSchema(names);
+  }
+
+  Status MapToStoredSchema(const std::vector<std::string>& names) {
+    std::string unknown;
+    for (const auto& name : names) {
+      size_t j = 0;
+      while (j < result_.schema.size() && result_.schema[j].name != name) ++j;
+      if (j == result_.schema.size()) unknown += (unknown.empty() ? "" : ", ") + name;
+      target_of_.push_back(j);
+    }
+    if (unknown.empty()) return Status::Ok();
+    return FailedPrecondition("the file has columns that " + req_.dataset.ToString() +
+                              " does not: " + unknown +
+                              "; ingest with --mode replace to change the schema");
+  }
+
+  // Pass 2: convert, validate, profile and write every row in one atomic write.
+  Status Load() {
+    ASSIGN_OR_RETURN(auto writer, svc_.engine_.BeginWrite(req_.dataset, result_.schema, req_.mode,
+                                                          req_.batch_id));
+    ASSIGN_OR_RETURN(auto reader, formats::OpenReader(req_.file_path, Options()));
+    for (const auto& col : result_.schema) profilers_.emplace_back(col.name, col.type);
+    std::vector<Value> row(result_.schema.size());
+    Record record;
+    uint64_t next_report = 0;
+    while (true) {
+      ASSIGN_OR_RETURN(bool more, reader->Next(record));
+      if (!more) break;
+      ++result_.rows_read;
+      Report(2, *reader, next_report);
+      if (!record.error.empty()) {
+        RETURN_IF_ERROR(Reject(record.line, record.error, record.raw));
+        continue;
+      }
+      std::string problem = ConvertRow(record, row);
+      if (!problem.empty()) {
+        RETURN_IF_ERROR(Reject(record.line, problem, FieldsAsText(record)));
+        continue;
+      }
+      RETURN_IF_ERROR(writer->Append(row));
+      for (size_t i = 0; i < row.size(); ++i) profilers_[i].Add(row[i]);
+      ++result_.rows_loaded;
+    }
+    result_.bytes_read = reader->bytes_read();
+    RETURN_IF_ERROR(FlushRejects());
+    return writer->Commit();
+  }
+
+  // Fills `row` from `record`; returns "" or the reason the record is rejected.
+  std::string ConvertRow(const Record& record, std::vector<Value>& row) {
+    for (auto& v : row) v = std::monostate{};
+    for (size_t i = 0; i < record.fields.size() && i < target_of_.size(); ++i) {
+      const ColumnDef& col = result_.schema[target_of_[i]];
+      auto value = formats::ConvertValue(record.fields[i], col.type);
+      if (!value) {
+        return "column '" + col.name + "': '" + Preview(*record.fields[i]) + "' is not a valid " +
+               std::string(ColumnTypeName(col.type));
+      }
+      row[target_of_[i]] = std::move(*value);
+    }
+    return "";
+  }
+
+  Status Reject(int64_t line, const std::string& reason, const std::string& raw) {
+    ++result_.rows_rejected;
+    if (result_.rejects_stored >= kMaxStoredRejects) return Status::Ok();
+    ++result_.rejects_stored;
+    rejects_.push_back({record_.id, line, reason, raw});
+    return rejects_.size() >= kRejectFlushRows ? FlushRejects() : Status::Ok();
+  }
+
+  Status FlushRejects() {
+    if (rejects_.empty()) return Status::Ok();
+    RETURN_IF_ERROR(svc_.meta_.AddRejects(rejects_));
+    rejects_.clear();
+    return Status::Ok();
+  }
+
+  // Catalog update after the commit: schema, merged profile, counts, version.
+  Status Finish() {
+    ASSIGN_OR_RETURN(storage::TableStats stats, svc_.engine_.Stats(req_.dataset));
+    result_.row_count_after = stats.row_count;
+    int64_t expected = result_.rows_loaded +
+                       (req_.mode == storage::WriteMode::kAppend ? result_.row_count_before : 0);
+    result_.reconciled = result_.rows_read == result_.rows_loaded + result_.rows_rejected &&
+                         stats.row_count == expected;
+    result_.state = "succeeded";
+    storage::DatasetMeta meta;
+    if (existing_) meta = *existing_;
+    meta.name = req_.dataset;
+    if (!req_.title.empty()) meta.title = req_.title;
+    if (meta.title.empty()) meta.title = Stem(req_.source_name.empty() ? req_.file_path : req_.source_name);
+    if (!req_.dept_code.empty()) meta.dept_code = req_.dept_code;
+    meta.row_count = stats.row_count;
+    meta.bytes = stats.bytes;
+    meta.version += 1;
+    meta.columns = MergedColumns();
+    return svc_.meta_.PutDataset(meta).status();
+  }
+
+  std::vector<storage::ColumnMeta> MergedColumns() {
+    bool extend = existing_ && req_.mode == storage::WriteMode::kAppend &&
+                  existing_->columns.size() == result_.schema.size();
+    std::vector<storage::ColumnMeta> columns;
+    for (size_t i = 0; i < result_.schema.size(); ++i) {
+      catalog::ColumnProfiler& profiler = profilers_[i];
+      if (extend) {
+        auto previous = catalog::ColumnProfiler::Deserialize(existing_->columns[i].sketch);
+        if (previous) profiler.Merge(*previous);
+      }
+      columns.push_back({result_.schema[i].name, result_.schema[i].type,
+                         DumpJson(catalog::ToJson(profiler.Finish())), profiler.Serialize()});
+    }
+    return columns;
+  }
+
+  IngestService& svc_;
+  const IngestRequest& req_;
+  const ProgressFn& progress_;
+  IngestResult result_;
+  storage::JobRecord record_;
+  std::optional<storage::DatasetMeta> existing_;
+  formats::InputFormat format_ = formats::InputFormat::kCsv;
+  std::optional<formats::Encoding> encoding_;
+  std::vector<std::string> source_columns_;
+  std::vector<size_t> target_of_;  // source column index → schema column index
+  std::vector<catalog::ColumnProfiler> profilers_;
+  std::vector<storage::RejectRecord> rejects_;
+  uint64_t file_size_ = 0;
+};
+
+Result<IngestResult> IngestService::Ingest(const IngestRequest& request, const ProgressFn& progress) {
+  Job job(*this, request, progress);
+  return job.Run();
+}
+
+Status IngestService::RecoverInterruptedJobs() {
+  ASSIGN_OR_RETURN(auto jobs, meta_.InterruptRunningJobs());
+  for (const auto& job : jobs) {
+    ASSIGN_OR_RETURN(auto meta, meta_.GetDataset(job.dataset));
+    if (!meta) continue;
+    auto stats = engine_.Stats(job.dataset);
+    if (!stats.ok() || stats->row_count == meta->row_count) continue;
+    // The engine committed but the catalog update was lost: take the engine's counts.
+    meta->row_count = stats->row_count;
+    meta->bytes = stats->bytes;
+    meta->version += 1;
+    RETURN_IF_ERROR(meta_.PutDataset(*meta).status());
+  }
+  return Status::Ok();
+}
+
+nlohmann::json ToJson(const IngestResult& r) {
+  nlohmann::json columns = nlohmann::json::array();
+  for (const auto& c : r.schema) columns.push_back({{"name", c.name}, {"type", ColumnTypeName(c.type)}});
+  return {{"job_id", r.job_id},
+          {"dataset", r.dataset.ToString()},
+          {"state", r.state},
+          {"rows_read", r.rows_read},
+          {"rows_loaded", r.rows_loaded},
+          {"rows_rejected", r.rows_rejected},
+          {"rejects_stored", r.rejects_stored},
+          {"bytes_read", r.bytes_read},
+          {"format", r.format},
+          {"encoding", r.encoding},
+          {"columns", columns},
+          {"row_count_before", r.row_count_before},
+          {"row_count_after", r.row_count_after},
+          {"reconciled", r.reconciled},
+          {"seconds", r.seconds}};
+}
+
+}  // namespace citydata::ingest

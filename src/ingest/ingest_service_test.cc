@@ -1,0 +1,139 @@
+#include "ingest/ingest_service.h"
+
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <fstream>
+
+#include "storage/sqlite/sqlite_engine.h"
+
+namespace citydata::ingest {
+namespace {
+
+namespace fs = std::filesystem;
+
+class IngestServiceTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    dir_ = fs::temp_directory_path() /
+           ("citydata_ingest_test_" + std::to_string(::getpid()) + "_" +
+            ::testing::UnitTest::GetInstance()->current_test_info()->name());
+    fs::remove_all(dir_);
+    fs::create_directories(dir_ / "zones");
+    meta_ = std::move(*storage::OpenSqliteMetaStore((dir_ / "meta.db").string()));
+    engine_ = std::move(*storage::SqliteEngine::Open((dir_ / "zones").string()));
+    catalog_ = std::make_unique<catalog::CatalogService>(*meta_, *engine_);
+    service_ = std::make_unique<IngestService>(*meta_, *engine_, *catalog_, metrics_);
+    ASSERT_TRUE(catalog_->AddDepartment("gaj", "市公安局").ok());
+  }
+  void TearDown() override {
+    service_.reset();
+    catalog_.reset();
+    engine_.reset();
+    meta_.reset();
+    fs::remove_all(dir_);
+  }
+
+  std::string Write(const std::string& name, const std::string& content) {
+    auto path = dir_ / name;
+    std::ofstream(path, std::ios::binary) << content;
+    return path.string();
+  }
+
+  Result<IngestResult> Ingest(const std::string& file, const std::string& dataset,
+                              storage::WriteMode mode = storage::WriteMode::kAppend,
+                              const std::string& batch = "") {
+    IngestRequest req;
+    req.file_path = file;
+    req.source_name = fs::path(file).filename().string();
+    req.dataset = {Zone::kRaw, dataset};
+    req.dept_code = "gaj";
+    req.mode = mode;
+    req.batch_id = batch;
+    return service_->Ingest(req);
+  }
+
+  fs::path dir_;
+  Metrics metrics_;
+  std::unique_ptr<storage::MetaStore> meta_;
+  std::unique_ptr<storage::SqliteEngine> engine_;
+  std::unique_ptr<catalog::CatalogService> catalog_;
+  std::unique_ptr<IngestService> service_;
+};
+
+TEST_F(IngestServiceTest, LoadsRejectsAndProfiles) {
+  auto r = Ingest(Write("p.csv", "id,sfzh,name\n1,11010519491231002X,张三\n2,bad\n3,0102,李四\n"),
+                  "people");
+  ASSERT_TRUE(r.ok()) << r.status().ToString();
+  EXPECT_EQ(r->rows_read, 3);
+  EXPECT_EQ(r->rows_loaded, 2);
+  EXPECT_EQ(r->rows_rejected, 1);
+  EXPECT_TRUE(r->reconciled);
+  EXPECT_EQ(r->schema[0].type, ColumnType::kInteger);
+  EXPECT_EQ(r->schema[1].type, ColumnType::kText);
+  auto meta = catalog_->Get({Zone::kRaw, "people"});
+  ASSERT_TRUE(meta.ok());
+  EXPECT_EQ(meta->row_count, 2);
+  EXPECT_EQ(meta->version, 1);
+  EXPECT_EQ(meta->title, "p");
+  EXPECT_NE(meta->columns[2].profile_json.find("张三"), std::string::npos);
+  auto rejects = catalog_->Rejects({Zone::kRaw, "people"}, 10, 0);
+  ASSERT_TRUE(rejects.ok());
+  ASSERT_EQ(rejects->total, 1);
+  EXPECT_EQ(rejects->items[0].line, 3);
+}
+
+TEST_F(IngestServiceTest, AppendExtendsTheProfileAndConvertsToStoredTypes) {
+  ASSERT_TRUE(Ingest(Write("a.csv", "n,code\n1,x\n2,y\n"), "nums").ok());
+  auto second = Ingest(Write("b.csv", "code,n\nz,3\nw,abc\n"), "nums");
+  ASSERT_TRUE(second.ok()) << second.status().ToString();
+  EXPECT_EQ(second->rows_loaded, 1);
+  EXPECT_EQ(second->rows_rejected, 1);
+  EXPECT_EQ(second->row_count_after, 3);
+  EXPECT_TRUE(second->reconciled);
+  auto meta = catalog_->Get({Zone::kRaw, "nums"});
+  ASSERT_TRUE(meta.ok());
+  EXPECT_NE(meta->columns[0].profile_json.find("\"distinct_count\":3"), std::string::npos)
+      << meta->columns[0].profile_json;
+}
+
+TEST_F(IngestServiceTest, UnknownColumnsOnAppendFailTheJob) {
+  ASSERT_TRUE(Ingest(Write("a.csv", "n\n1\n"), "strict").ok());
+  auto r = Ingest(Write("b.csv", "n,extra\n1,2\n"), "strict");
+  EXPECT_EQ(r.status().code(), ErrorCode::kFailedPrecondition);
+  auto jobs = catalog_->Jobs({Zone::kRaw, "strict"}, 10);
+  ASSERT_TRUE(jobs.ok());
+  ASSERT_EQ(jobs->size(), 2u);
+  EXPECT_EQ((*jobs)[0].state, storage::JobState::kFailed);
+  EXPECT_EQ(catalog_->Get({Zone::kRaw, "strict"})->row_count, 1);
+}
+
+TEST_F(IngestServiceTest, BatchIdIsIdempotent) {
+  std::string file = Write("a.csv", "n\n1\n2\n");
+  ASSERT_TRUE(Ingest(file, "batched", storage::WriteMode::kAppend, "b-1").ok());
+  auto again = Ingest(file, "batched", storage::WriteMode::kAppend, "b-1");
+  ASSERT_TRUE(again.ok());
+  EXPECT_EQ(again->state, "skipped");
+  EXPECT_EQ(catalog_->Get({Zone::kRaw, "batched"})->row_count, 2);
+}
+
+TEST_F(IngestServiceTest, RecoveryTakesTheEngineCountsForInterruptedJobs) {
+  ASSERT_TRUE(Ingest(Write("a.csv", "n\n1\n"), "recover").ok());
+  storage::JobRecord stuck;
+  stuck.id = "job_stuck";
+  stuck.dataset = {Zone::kRaw, "recover"};
+  stuck.started_at = "2026-01-01T00:00:00Z";
+  ASSERT_TRUE(meta_->PutJob(stuck).ok());
+  auto writer = engine_->BeginWrite(stuck.dataset, {{"n", ColumnType::kInteger}},
+                                    storage::WriteMode::kAppend, "");
+  ASSERT_TRUE(writer.ok());
+  ASSERT_TRUE((*writer)->Append({int64_t{5}}).ok());
+  ASSERT_TRUE((*writer)->Commit().ok());
+  writer->reset();
+  ASSERT_TRUE(service_->RecoverInterruptedJobs().ok());
+  EXPECT_EQ(catalog_->Get(stuck.dataset)->row_count, 2);
+  EXPECT_EQ(catalog_->Job("job_stuck")->state, storage::JobState::kInterrupted);
+}
+
+}  // namespace
+}  // namespace citydata::ingest

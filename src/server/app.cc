@@ -1,0 +1,166 @@
+#include "server/app.h"
+
+#include <csignal>
+#include <filesystem>
+#include <fstream>
+
+#include <spdlog/spdlog.h>
+#include <sys/stat.h>
+
+#include "catalog/catalog_service.h"
+#include "core/metrics.h"
+#include "http/api.h"
+#include "http/server.h"
+#include "ingest/ingest_service.h"
+#include "security/token_service.h"
+#include "storage/meta_store.h"
+#include "storage/sqlite/sqlite_engine.h"
+
+#ifndef CITYDATA_VERSION
+#define CITYDATA_VERSION "dev"
+#endif
+#ifndef CITYDATA_CONSOLE_DIR
+#define CITYDATA_CONSOLE_DIR "console/dist"
+#endif
+
+namespace citydata::server {
+namespace fs = std::filesystem;
+
+struct App::Parts {
+  Metrics metrics;
+  std::unique_ptr<storage::MetaStore> meta;
+  std::unique_ptr<storage::Engine> engine;
+  std::unique_ptr<catalog::CatalogService> catalog;
+  std::unique_ptr<ingest::IngestService> ingest;
+  std::unique_ptr<query::QueryService> query;
+  std::unique_ptr<security::TokenService> tokens;
+  http::ApiContext api;
+  std::unique_ptr<http::Server> server;
+};
+
+namespace {
+
+Result<std::pair<std::string, uint16_t>> ParseListen(const std::string& listen) {
+  size_t colon = listen.rfind(':');
+  if (colon == std::string::npos) {
+    return InvalidArgument("--listen must be host:port, e.g. 127.0.0.1:8080");
+  }
+  std::string port = listen.substr(colon + 1);
+  char* end = nullptr;
+  long value = std::strtol(port.c_str(), &end, 10);
+  if (port.empty() || *end != '\0' || value < 0 || value > 65535) {
+    return InvalidArgument("--listen port must be 0-65535, got '" + port + "'");
+  }
+  return std::make_pair(listen.substr(0, colon), static_cast<uint16_t>(value));
+}
+
+Status WriteSecretFile(const fs::path& path, const std::string& secret) {
+  std::ofstream out(path, std::ios::trunc);
+  if (!out) return Internal("cannot write " + path.string());
+  out << secret << "\n";
+  out.close();
+  if (::chmod(path.c_str(), S_IRUSR | S_IWUSR) != 0) {
+    return Internal("cannot restrict permissions of " + path.string());
+  }
+  return Status::Ok();
+}
+
+void DescribeMetrics(Metrics& m) {
+  m.Describe("citydata_ingested_rows_total", "Rows loaded by ingest jobs", "counter");
+  m.Describe("citydata_rejected_rows_total", "Rows rejected by ingest jobs", "counter");
+  m.Describe("citydata_queries_total", "SQL queries started or refused", "counter");
+}
+
+}  // namespace
+
+App::App(ServeOptions options) : options_(std::move(options)), parts_(std::make_unique<Parts>()) {}
+
+App::~App() { Shutdown(); }
+
+Result<std::unique_ptr<App>> App::Open(const ServeOptions& options) {
+  if (options.data_dir.empty()) return InvalidArgument("--data DIR is required");
+  std::unique_ptr<App> app(new App(options));
+  RETURN_IF_ERROR(app->Init());
+  return app;
+}
+
+Status App::Init() {
+  fs::path dir = options_.data_dir;
+  std::error_code ec;
+  fs::create_directories(dir / "zones", ec);
+  fs::remove_all(dir / "spool", ec);
+  fs::create_directories(dir / "spool", ec);
+  if (ec) return Unavailable("cannot create data directory " + dir.string() + ": " + ec.message());
+  Parts& p = *parts_;
+  DescribeMetrics(p.metrics);
+  ASSIGN_OR_RETURN(p.meta, storage::OpenSqliteMetaStore((dir / "meta.db").string()));
+  ASSIGN_OR_RETURN(auto engine, storage::SqliteEngine::Open((dir / "zones").string()));
+  p.engine = std::move(engine);
+  RETURN_IF_ERROR(p.engine->CheckIntegrity());
+  p.catalog = std::make_unique<catalog::CatalogService>(*p.meta, *p.engine);
+  p.ingest = std::make_unique<ingest::IngestService>(*p.meta, *p.engine, *p.catalog, p.metrics);
+  p.query = std::make_unique<query::QueryService>(*p.engine, options_.query, p.metrics);
+  p.tokens = std::make_unique<security::TokenService>(*p.meta);
+  RETURN_IF_ERROR(p.ingest->RecoverInterruptedJobs());
+  ASSIGN_OR_RETURN(new_admin_token_, p.tokens->BootstrapAdmin());
+  if (new_admin_token_) RETURN_IF_ERROR(WriteSecretFile(admin_token_path(), *new_admin_token_));
+  p.api = {p.catalog.get(), p.ingest.get(), p.query.get(), p.tokens.get(), &p.metrics,
+           CITYDATA_VERSION,
+           options_.console_dir.empty() ? CITYDATA_CONSOLE_DIR : options_.console_dir};
+  return Status::Ok();
+}
+
+Status App::Start() {
+  ASSIGN_OR_RETURN(auto address, ParseListen(options_.listen));
+  http::Router router;
+  http::RegisterRoutes(router, parts_->api);
+  http::ServerOptions server;
+  server.host = address.first;
+  server.port = address.second;
+  server.worker_threads = options_.worker_threads;
+  server.spool_dir = (fs::path(options_.data_dir) / "spool").string();
+  server.metrics = &parts_->metrics;
+  ASSIGN_OR_RETURN(parts_->server, http::Server::Start(server, std::move(router)));
+  spdlog::info("citydata {} serving {} (data in {})", CITYDATA_VERSION, url(), options_.data_dir);
+  return Status::Ok();
+}
+
+uint16_t App::port() const { return parts_->server ? parts_->server->port() : 0; }
+
+std::string App::url() const {
+  std::string host = options_.listen.substr(0, options_.listen.rfind(':'));
+  if (host == "0.0.0.0" || host.empty()) host = "127.0.0.1";
+  return "http://" + host + ":" + std::to_string(port());
+}
+
+std::string App::admin_token_path() const {
+  return (fs::path(options_.data_dir) / "admin.token").string();
+}
+
+void App::Shutdown() {
+  if (parts_ && parts_->server) {
+    parts_->server->Shutdown();
+    parts_->server.reset();
+    spdlog::info("citydata stopped");
+  }
+}
+
+void BlockTerminationSignals() {
+  sigset_t set;
+  sigemptyset(&set);
+  sigaddset(&set, SIGINT);
+  sigaddset(&set, SIGTERM);
+  pthread_sigmask(SIG_BLOCK, &set, nullptr);
+}
+
+int WaitForTerminationSignal() {
+  sigset_t set;
+  sigemptyset(&set);
+  sigaddset(&set, SIGINT);
+  sigaddset(&set, SIGTERM);
+  int sig = 0;
+  sigwait(&set, &sig);
+  return sig;
+}
+
+}  // namespace citydata::server

@@ -1,0 +1,60 @@
+// The citydata server process: opens the data directory, builds the stores and
+// services, wires them to the HTTP API, and runs until shut down.
+//
+// Data directory layout (created on first start):
+//   meta.db          the metadata store
+//   zones/<zone>.db  the embedded engine's zone files
+//   spool/           uploads being received (cleared at start)
+//   admin.token      the bootstrap admin token, mode 0600, written once
+#pragma once
+
+#include <memory>
+#include <optional>
+#include <string>
+
+#include "core/status.h"
+#include "query/query_service.h"
+
+namespace citydata::server {
+
+struct ServeOptions {
+  std::string data_dir;
+  std::string listen = "127.0.0.1:8080";  // host:port; port 0 picks a free one
+  std::string console_dir;                // the built console; default: the build's
+  int worker_threads = 8;
+  query::QueryConfig query;
+};
+
+class App {
+ public:
+  // Opens or creates everything under options.data_dir and recovers from a crash
+  // (interrupted jobs). Does not listen yet.
+  static Result<std::unique_ptr<App>> Open(const ServeOptions& options);
+  ~App();
+
+  // Starts serving; fails with Unavailable when the address cannot be bound.
+  Status Start();
+  uint16_t port() const;
+  std::string url() const;
+  // The admin token when it was created by this start (first start only).
+  const std::optional<std::string>& new_admin_token() const { return new_admin_token_; }
+  std::string admin_token_path() const;
+  // Finishes in-flight requests and stops. Idempotent.
+  void Shutdown();
+
+ private:
+  struct Parts;
+  explicit App(ServeOptions options);
+  Status Init();
+
+  ServeOptions options_;
+  std::unique_ptr<Parts> parts_;
+  std::optional<std::string> new_admin_token_;
+};
+
+// Blocks SIGINT and SIGTERM in the calling thread (call before any thread starts, so
+// all threads inherit the mask) and later waits for one of them.
+void BlockTerminationSignals();
+int WaitForTerminationSignal();
+
+}  // namespace citydata::server
