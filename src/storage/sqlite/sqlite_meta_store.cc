@@ -198,8 +198,10 @@ class SqliteMetaStore final : public MetaStore {
   Status PutJob(const JobRecord& j) override {
     std::lock_guard lock(mu_);
     ASSIGN_OR_RETURN(StmtPtr s, sqlite::Prepare(db_.get(),
-                                                "INSERT OR REPLACE INTO jobs VALUES "
-                                                "(?, ?, ?, ?, ?, ?, ?, ?, ?)"));
+                                                "INSERT INTO jobs VALUES (?1, ?2, ?3, ?4, ?5, ?6, "
+                                                "?7, ?8, ?9) ON CONFLICT (id) DO UPDATE SET "
+                                                "state = ?5, finished_at = ?7, error = ?8, "
+                                                "details = ?9"));
     BindText(s.get(), 1, j.id);
     BindText(s.get(), 2, j.kind);
     BindText(s.get(), 3, ZoneName(j.dataset.zone));
@@ -224,7 +226,7 @@ class SqliteMetaStore final : public MetaStore {
     std::lock_guard lock(mu_);
     ASSIGN_OR_RETURN(StmtPtr s, sqlite::Prepare(db_.get(), std::string(kJobSelect) +
                                                                " WHERE zone = ? AND dataset = ? "
-                                                               "ORDER BY started_at DESC, id DESC "
+                                                               "ORDER BY started_at DESC, rowid DESC "
                                                                "LIMIT ?"));
     BindText(s.get(), 1, ZoneName(d.zone));
     BindText(s.get(), 2, d.name);
@@ -243,8 +245,8 @@ class SqliteMetaStore final : public MetaStore {
     s.reset();
     RETURN_IF_ERROR(sqlite::Exec(db_.get(),
                                  "UPDATE jobs SET state = 'interrupted', finished_at = '" + NowIso() +
-                                     "', error = 'the server stopped during the job; "
-                                     "nothing of it was committed' WHERE state = 'running'"));
+                                     "', error = 'the server stopped before the job finished' "
+                                     "WHERE state = 'running'"));
     return out;
   }
 
@@ -283,7 +285,7 @@ class SqliteMetaStore final : public MetaStore {
                                                                        "r.reason, r.raw") +
                                                                kFrom +
                                                                " ORDER BY j.started_at DESC, "
-                                                               "r.job_id DESC, r.line LIMIT ? OFFSET ?"));
+                                                               "j.rowid DESC, r.line LIMIT ? OFFSET ?"));
     BindText(s.get(), 1, ZoneName(d.zone));
     BindText(s.get(), 2, d.name);
     sqlite3_bind_int64(s.get(), 3, limit);
