@@ -48,6 +48,32 @@ json ToJson(const storage::RejectRecord& r) {
   return {{"job_id", r.job_id}, {"line", r.line}, {"reason", r.reason}, {"raw", r.raw}};
 }
 
+json ToJson(const storage::CatalogOverview& o) {
+  auto groups = [](const std::vector<storage::GroupCount>& in, const char* key) {
+    json out = json::array();
+    for (const auto& g : in) {
+      out.push_back({{key, g.key}, {"name", g.label}, {"datasets", g.datasets}, {"rows", g.rows}});
+    }
+    return out;
+  };
+  json days = json::array();
+  for (const auto& d : o.ingests_by_day) {
+    days.push_back({{"day", d.day},
+                    {"jobs", d.jobs},
+                    {"rows_loaded", d.rows_loaded},
+                    {"rows_rejected", d.rows_rejected}});
+  }
+  return {{"totals",
+           {{"departments", o.departments},
+            {"datasets", o.datasets},
+            {"rows", o.rows},
+            {"rejected_rows", o.rejected_rows},
+            {"jobs", o.jobs}}},
+          {"by_dept", groups(o.by_dept, "dept")},
+          {"by_zone", groups(o.by_zone, "zone")},
+          {"ingests_by_day", days}};
+}
+
 json ValueToJson(const Value& v) {
   struct Visitor {
     json operator()(std::monostate) const { return nullptr; }

@@ -12,6 +12,7 @@ nlohmann::json ToJson(const storage::Department& d);
 nlohmann::json ToJson(const storage::DatasetMeta& m, bool with_profiles);
 nlohmann::json ToJson(const storage::JobRecord& j);
 nlohmann::json ToJson(const storage::RejectRecord& r);
+nlohmann::json ToJson(const storage::CatalogOverview& o);
 nlohmann::json ValueToJson(const Value& v);
 
 }  // namespace citydata::catalog

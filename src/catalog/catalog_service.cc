@@ -83,6 +83,8 @@ Result<RejectPage> CatalogService::Rejects(const DatasetName& name, int64_t limi
   return RejectPage{std::move(page.first), page.second};
 }
 
+Result<storage::CatalogOverview> CatalogService::Overview() { return meta_.Overview(30); }
+
 Result<std::unique_ptr<storage::RowCursor>> CatalogService::Rows(const DatasetName& name,
                                                                  int64_t offset, int64_t limit) {
   RETURN_IF_ERROR(Get(name).status());

@@ -57,6 +57,9 @@ class CatalogService {
   Result<storage::JobRecord> Job(const std::string& id);
   Result<RejectPage> Rejects(const DatasetName& name, int64_t limit, int64_t offset);
 
+  // The dashboard's aggregates; ingests over the last 30 days.
+  Result<storage::CatalogOverview> Overview();
+
   // Sample rows in storage order, for the dataset page.
   Result<std::unique_ptr<storage::RowCursor>> Rows(const DatasetName& name, int64_t offset,
                                                    int64_t limit);

@@ -158,6 +158,12 @@ std::string TopValues(const json& column) {
   return out;
 }
 
+std::string JoinTags(const json& tags) {
+  std::string out;
+  for (const auto& t : tags) out += (out.empty() ? "" : ", ") + CellText(t);
+  return out;
+}
+
 void AddShow(CLI::App& app, GlobalOptions& g) {
   auto* cmd = app.add_subcommand("show", "A dataset's metadata and column profile");
   auto name = std::make_shared<std::string>();
@@ -170,7 +176,7 @@ void AddShow(CLI::App& app, GlobalOptions& g) {
       if (s.format() == OutputFormat::kJson) return PrintJson(d), Status::Ok();
       PrintFields({{"name", CellText(d["name"])}, {"title", CellText(d["title"])},
                    {"description", CellText(d["description"])}, {"dept", CellText(d["dept"])},
-                   {"tags", CellText(d["tags"])}, {"update cycle", CellText(d["update_cycle"])},
+                   {"tags", JoinTags(d["tags"])}, {"update cycle", CellText(d["update_cycle"])},
                    {"rows", CellText(d["row_count"])}, {"bytes", CellText(d["bytes"])},
                    {"version", CellText(d["version"])}, {"updated", CellText(d["updated_at"])}});
       std::cout << "\n";

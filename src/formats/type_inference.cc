@@ -139,7 +139,7 @@ unsigned ConformingTypes(std::string_view text) {
   return types;
 }
 
-std::optional<Value> ToNumber(std::string_view text, ColumnType type) {
+Value ToNumber(std::string_view text, ColumnType type) {
   const char* end = text.data() + text.size();
   if (type == ColumnType::kInteger) {
     int64_t value = 0;
@@ -149,13 +149,6 @@ std::optional<Value> ToNumber(std::string_view text, ColumnType type) {
   double value = 0;
   std::from_chars(text.data(), end, value);
   return Value(value);
-}
-
-std::optional<Value> ToTimestamp(std::string_view text) {
-  std::string iso(text);
-  if (iso.size() == 10) iso += "T00:00:00";
-  iso[10] = 'T';
-  return Value(std::move(iso));
 }
 
 }  // namespace
@@ -175,25 +168,63 @@ ColumnType TypeInferrer::Result() const {
   return ColumnType::kText;
 }
 
-std::optional<Value> ConvertValue(std::optional<std::string_view> text, ColumnType type) {
-  if (!text) return Value();
-  if (type == ColumnType::kText) return Value(std::string(*text));
-  if (text->empty()) return Value();
-  if ((ConformingTypes(*text) & Bit(type)) == 0) return std::nullopt;
+namespace {
+
+// Stores `text` in `out`, reusing the string `out` already holds (no allocation when
+// its capacity suffices).
+void AssignText(std::string_view text, Value& out) {
+  if (auto* s = std::get_if<std::string>(&out)) {
+    s->assign(text);
+  } else {
+    out = std::string(text);
+  }
+}
+
+}  // namespace
+
+bool ConvertValueInto(std::optional<std::string_view> text, ColumnType type, Value& out) {
+  if (!text) {
+    out = std::monostate{};
+    return true;
+  }
+  if (type == ColumnType::kText) {
+    AssignText(*text, out);
+    return true;
+  }
+  if (text->empty()) {
+    out = std::monostate{};
+    return true;
+  }
+  if ((ConformingTypes(*text) & Bit(type)) == 0) return false;
   switch (type) {
     case ColumnType::kInteger:
     case ColumnType::kDecimal:
-      return ToNumber(*text, type);
+      out = ToNumber(*text, type);
+      return true;
     case ColumnType::kBoolean:
-      return Value(*ParseBoolean(*text));
+      out = *ParseBoolean(*text);
+      return true;
     case ColumnType::kDate:
-      return Value(std::string(*text));
-    case ColumnType::kTimestamp:
-      return ToTimestamp(*text);
+      AssignText(*text, out);
+      return true;
+    case ColumnType::kTimestamp: {
+      AssignText(*text, out);
+      std::string& iso = std::get<std::string>(out);
+      if (iso.size() == 10) iso += "T00:00:00";
+      iso[10] = 'T';
+      return true;
+    }
     case ColumnType::kText:
       break;
   }
-  return Value(std::string(*text));
+  AssignText(*text, out);
+  return true;
+}
+
+std::optional<Value> ConvertValue(std::optional<std::string_view> text, ColumnType type) {
+  Value out;
+  if (!ConvertValueInto(text, type, out)) return std::nullopt;
+  return out;
 }
 
 }  // namespace citydata::formats

@@ -40,4 +40,9 @@ class TypeInferrer {
 // "2023-01-05T08:30:00(.fff)(Z|+08:00)" → ISO text with 'T'.
 std::optional<Value> ConvertValue(std::optional<std::string_view> text, ColumnType type);
 
+// The same conversion into `out`, reusing the text storage `out` already holds so that a
+// row buffer converted again and again does not allocate. Returns false (leaving `out`
+// unspecified) when the value does not conform.
+bool ConvertValueInto(std::optional<std::string_view> text, ColumnType type, Value& out);
+
 }  // namespace citydata::formats

@@ -51,6 +51,9 @@ class Api {
     return {
         {Method::kGet, "/api/v1/session", "Who the token belongs to", "session", {}, nullptr,
          false, [this](Request& r) { return Session(r); }},
+        {Method::kGet, "/api/v1/overview",
+         "Dashboard aggregates: totals, datasets and rows by department and zone, ingests per day",
+         "catalog", {}, nullptr, false, [this](Request& r) { return Overview(r); }},
         {Method::kGet, "/api/v1/departments", "List departments", "catalog", {}, nullptr, false,
          [this](Request& r) { return Departments(r); }},
         {Method::kPost, "/api/v1/departments", "Add a department", "catalog", {},
@@ -104,6 +107,11 @@ class Api {
     TRY_ASSIGN(auto who, Authenticate(req));
     return JsonResponse({{"token_id", who.token_id}, {"name", who.name}, {"role", who.role},
                          {"version", ctx_.version}});
+  }
+
+  Response Overview(Request&) {
+    TRY_ASSIGN(auto overview, ctx_.catalog->Overview());
+    return JsonResponse(catalog::ToJson(overview));
   }
 
   Response Departments(Request&) {

@@ -19,6 +19,8 @@ namespace {
 
 namespace asio = boost::asio;
 
+// Free buffer space kept for each read of an upload body.
+constexpr size_t kUploadReadBytes = 1u << 20;
 // Streamed chunks are coalesced up to this size before each write.
 constexpr size_t kStreamFlushBytes = 64u << 10;
 // How long a closing connection waits for the client to finish sending.
@@ -178,6 +180,9 @@ void Connection::StartBody() {
                       "the request body exceeds the limit of " + std::to_string(limit) + " bytes");
   }
   if (upload) {
+    // Beast sizes each read by the buffer's free capacity (at least 512 bytes); without
+    // room, a large upload arrives in ~1 KiB reads, each a system call and a timer reset.
+    buffer_.reserve(kUploadReadBytes);
     spool_path_ = state_.NewSpoolPath();
     file_parser_.emplace(std::move(*header_parser_));
     file_parser_->body_limit(limit);

@@ -2,11 +2,13 @@
 
 #include <chrono>
 #include <filesystem>
+#include <thread>
 
 #include "catalog/profiler.h"
 #include "core/clock.h"
 #include "core/json_util.h"
 #include "formats/type_inference.h"
+#include "ingest/batch_pipe.h"
 
 namespace citydata::ingest {
 namespace {
@@ -15,6 +17,9 @@ using formats::Record;
 using formats::RecordReader;
 
 constexpr size_t kRejectFlushRows = 1000;
+// Pass 2's pipeline: rows per batch and batches in flight between the two stages.
+constexpr size_t kBatchRows = 4096;
+constexpr size_t kPipeDepth = 6;
 constexpr uint64_t kProgressEveryBytes = 1u << 20;
 
 // The reject's source text when the reader did not keep it: the fields as a JSON array.
@@ -39,6 +44,20 @@ std::string Preview(std::string_view value) {
   while (cut > 0 && (static_cast<unsigned char>(value[cut]) & 0xC0) == 0x80) --cut;
   return std::string(value.substr(0, cut)) + "…";
 }
+
+class Stopwatch {
+ public:
+  // Seconds since construction or the previous Lap().
+  double Lap() {
+    auto now = std::chrono::steady_clock::now();
+    double s = std::chrono::duration<double>(now - last_).count();
+    last_ = now;
+    return s;
+  }
+
+ private:
+  std::chrono::steady_clock::time_point last_ = std::chrono::steady_clock::now();
+};
 
 std::string Stem(const std::string& path) { return std::filesystem::path(path).stem().string(); }
 
@@ -112,13 +131,18 @@ class IngestService::Job {
   }
 
   Status Execute() {
+    Stopwatch watch;
     RETURN_IF_ERROR(InferSchema());
-    auto stats = svc_.engine_.Stats(req_.dataset);
-    result_.row_count_before = stats.ok() ? stats->row_count : 0;
+    result_.infer_seconds = watch.Lap();
+    auto before = svc_.engine_.Stats(req_.dataset);
+    result_.row_count_before = before.ok() ? before->row_count : 0;
     Status st = Load();
+    result_.load_seconds = watch.Lap();
     if (st.code() == ErrorCode::kAlreadyExists && !req_.batch_id.empty()) return Skip();
     RETURN_IF_ERROR(st);
-    return Finish();
+    st = Finish();
+    result_.catalog_seconds = watch.Lap();
+    return st;
   }
 
   formats::ReaderOptions Options() const {
@@ -197,49 +221,79 @@ class IngestService::Job {
                               "; ingest with --mode replace to change the schema");
   }
 
-  // Pass 2: convert, validate, profile and write every row in one atomic write.
+  // Pass 2: convert, validate, profile and write every row in one atomic write. This
+  // thread parses and converts; one thread appends to the engine and another profiles.
   Status Load() {
     ASSIGN_OR_RETURN(auto writer, svc_.engine_.BeginWrite(req_.dataset, result_.schema, req_.mode,
                                                           req_.batch_id));
     ASSIGN_OR_RETURN(auto reader, formats::OpenReader(req_.file_path, Options()));
     for (const auto& col : result_.schema) profilers_.emplace_back(col.name, col.type);
-    std::vector<Value> row(result_.schema.size());
-    Record record;
-    uint64_t next_report = 0;
-    while (true) {
-      ASSIGN_OR_RETURN(bool more, reader->Next(record));
-      if (!more) break;
-      ++result_.rows_read;
-      Report(2, *reader, next_report);
-      if (!record.error.empty()) {
-        RETURN_IF_ERROR(Reject(record.line, record.error, record.raw));
-        continue;
-      }
-      std::string problem = ConvertRow(record, row);
-      if (!problem.empty()) {
-        RETURN_IF_ERROR(Reject(record.line, problem, FieldsAsText(record)));
-        continue;
-      }
-      RETURN_IF_ERROR(writer->Append(row));
-      for (size_t i = 0; i < row.size(); ++i) profilers_[i].Add(row[i]);
-      ++result_.rows_loaded;
-    }
+    BatchPipe pipe(2, kPipeDepth, kBatchRows, result_.schema.size());
+    std::thread sink([&pipe, &writer] {
+      pipe.RunStage(0, [&writer](const RowBatch& batch) {
+        for (size_t i = 0; i < batch.size; ++i) RETURN_IF_ERROR(writer->Append(batch.rows[i]));
+        return Status::Ok();
+      });
+    });
+    std::thread profile([this, &pipe] {
+      pipe.RunStage(1, [this](const RowBatch& batch) {
+        for (size_t i = 0; i < batch.size; ++i) {
+          for (size_t c = 0; c < profilers_.size(); ++c) profilers_[c].Add(batch.rows[i][c]);
+        }
+        return Status::Ok();
+      });
+    });
+    Status produced = Produce(*reader, pipe);
+    pipe.Close();
+    sink.join();
+    profile.join();
+    RETURN_IF_ERROR(produced);
+    RETURN_IF_ERROR(pipe.status());
     result_.bytes_read = reader->bytes_read();
     RETURN_IF_ERROR(FlushRejects());
     return writer->Commit();
   }
 
+  Status Produce(RecordReader& reader, BatchPipe& pipe) {
+    Record record;
+    uint64_t next_report = 0;
+    RowBatch* batch = pipe.Acquire();
+    while (batch != nullptr) {
+      ASSIGN_OR_RETURN(bool more, reader.Next(record));
+      if (!more) break;
+      ++result_.rows_read;
+      Report(2, reader, next_report);
+      if (!record.error.empty()) {
+        RETURN_IF_ERROR(Reject(record.line, record.error, record.raw));
+        continue;
+      }
+      std::vector<Value>& row = batch->rows[batch->size];
+      std::string problem = ConvertRow(record, row);
+      if (!problem.empty()) {
+        RETURN_IF_ERROR(Reject(record.line, problem, FieldsAsText(record)));
+        continue;
+      }
+      ++result_.rows_loaded;
+      if (++batch->size == batch->rows.size()) {
+        pipe.Submit(batch);
+        batch = pipe.Acquire();
+      }
+    }
+    if (batch != nullptr && batch->size > 0) pipe.Submit(batch);
+    return Status::Ok();
+  }
+
   // Fills `row` from `record`; returns "" or the reason the record is rejected.
   std::string ConvertRow(const Record& record, std::vector<Value>& row) {
-    for (auto& v : row) v = std::monostate{};
+    if (record.fields.size() < target_of_.size()) {
+      for (auto& v : row) v = std::monostate{};
+    }
     for (size_t i = 0; i < record.fields.size() && i < target_of_.size(); ++i) {
       const ColumnDef& col = result_.schema[target_of_[i]];
-      auto value = formats::ConvertValue(record.fields[i], col.type);
-      if (!value) {
+      if (!formats::ConvertValueInto(record.fields[i], col.type, row[target_of_[i]])) {
         return "column '" + col.name + "': '" + Preview(*record.fields[i]) + "' is not a valid " +
                std::string(ColumnTypeName(col.type));
       }
-      row[target_of_[i]] = std::move(*value);
     }
     return "";
   }
@@ -350,7 +404,11 @@ nlohmann::json ToJson(const IngestResult& r) {
           {"row_count_before", r.row_count_before},
           {"row_count_after", r.row_count_after},
           {"reconciled", r.reconciled},
-          {"seconds", r.seconds}};
+          {"seconds", r.seconds},
+          {"timings",
+           {{"infer_seconds", r.infer_seconds},
+            {"load_seconds", r.load_seconds},
+            {"catalog_seconds", r.catalog_seconds}}}};
 }
 
 }  // namespace citydata::ingest

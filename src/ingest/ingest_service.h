@@ -59,7 +59,10 @@ struct IngestResult {
   int64_t row_count_before = 0;
   int64_t row_count_after = 0;
   bool reconciled = false;  // read == loaded + rejected and the dataset grew by `loaded`
-  double seconds = 0;
+  double seconds = 0;          // the whole job
+  double infer_seconds = 0;    // pass 1
+  double load_seconds = 0;     // pass 2, including the commit
+  double catalog_seconds = 0;  // statistics and profile update after the commit
 };
 
 // Progress of a running ingest: the pass (1 = inference, 2 = load), bytes done, total.

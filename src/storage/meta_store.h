@@ -88,6 +88,30 @@ struct TokenRecord {
   bool revoked = false;
 };
 
+// Aggregates for the overview dashboard.
+struct GroupCount {
+  std::string key;    // department code or zone
+  std::string label;  // department name or zone name
+  int64_t datasets = 0;
+  int64_t rows = 0;
+};
+struct IngestDay {
+  std::string day;  // YYYY-MM-DD (UTC)
+  int64_t jobs = 0;
+  int64_t rows_loaded = 0;
+  int64_t rows_rejected = 0;
+};
+struct CatalogOverview {
+  int64_t departments = 0;
+  int64_t datasets = 0;
+  int64_t rows = 0;
+  int64_t jobs = 0;
+  int64_t rejected_rows = 0;
+  std::vector<GroupCount> by_dept;
+  std::vector<GroupCount> by_zone;
+  std::vector<IngestDay> ingests_by_day;  // oldest first
+};
+
 class MetaStore {
  public:
   virtual ~MetaStore() = default;
@@ -104,6 +128,10 @@ class MetaStore {
   // Matching datasets (without column profiles and sketches) and the total match count.
   virtual Result<std::pair<std::vector<DatasetMeta>, int64_t>> ListDatasets(
       const DatasetFilter& filter) = 0;
+
+  // Totals, datasets and rows per department and zone, and ingest jobs per day over
+  // the last `days` days.
+  virtual Result<CatalogOverview> Overview(int days) = 0;
 
   // Jobs and rejects
   virtual Status PutJob(const JobRecord& job) = 0;

@@ -42,6 +42,16 @@ class QueryCatalogTest(ServerTest):
         table = self.server.cli("query", "SELECT name FROM raw.household_registry").stdout
         self.assertIn("张三", table)
 
+    def test_overview(self):
+        status, _, o = self.server.request("GET", "/api/v1/overview")
+        self.assertEqual(status, 200)
+        self.assertEqual(o["totals"]["datasets"], 2)
+        self.assertEqual(o["totals"]["rows"], 5)
+        self.assertEqual(o["totals"]["departments"], 1)
+        self.assertEqual(o["by_dept"], [{"dept": "gaj", "name": "市公安局", "datasets": 2, "rows": 5}])
+        self.assertEqual(o["by_zone"][0]["zone"], "raw")
+        self.assertEqual(sum(d["rows_loaded"] for d in o["ingests_by_day"]), 5)
+
     def test_time_limit(self):
         status, _, body = self.server.request("POST", "/api/v1/query", body={
             "sql": "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i+1 FROM n) "

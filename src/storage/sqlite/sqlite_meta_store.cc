@@ -195,6 +195,41 @@ class SqliteMetaStore final : public MetaStore {
     return std::make_pair(std::move(out), total);
   }
 
+  Result<CatalogOverview> Overview(int days) override {
+    std::lock_guard lock(mu_);
+    CatalogOverview o;
+    ASSIGN_OR_RETURN(StmtPtr totals, sqlite::Prepare(db_.get(), R"sql(
+SELECT (SELECT count(*) FROM departments), (SELECT count(*) FROM datasets),
+       (SELECT coalesce(sum(row_count), 0) FROM datasets), (SELECT count(*) FROM jobs),
+       (SELECT coalesce(sum(json_extract(details, '$.rows_rejected')), 0) FROM jobs
+        WHERE state = 'succeeded'))sql"));
+    if (sqlite3_step(totals.get()) == SQLITE_ROW) {
+      o.departments = sqlite3_column_int64(totals.get(), 0);
+      o.datasets = sqlite3_column_int64(totals.get(), 1);
+      o.rows = sqlite3_column_int64(totals.get(), 2);
+      o.jobs = sqlite3_column_int64(totals.get(), 3);
+      o.rejected_rows = sqlite3_column_int64(totals.get(), 4);
+    }
+    ASSIGN_OR_RETURN(o.by_dept, Groups(R"sql(
+SELECT d.dept_code, coalesce(p.name, d.dept_code), count(*), sum(d.row_count)
+FROM datasets d LEFT JOIN departments p ON p.code = d.dept_code
+GROUP BY d.dept_code ORDER BY sum(d.row_count) DESC)sql"));
+    ASSIGN_OR_RETURN(o.by_zone, Groups(
+        "SELECT zone, zone, count(*), sum(row_count) FROM datasets GROUP BY zone ORDER BY zone"));
+    ASSIGN_OR_RETURN(StmtPtr daily, sqlite::Prepare(db_.get(), R"sql(
+SELECT substr(started_at, 1, 10) AS day, count(*),
+       coalesce(sum(json_extract(details, '$.rows_loaded')), 0),
+       coalesce(sum(json_extract(details, '$.rows_rejected')), 0)
+FROM jobs WHERE started_at >= strftime('%Y-%m-%d', 'now', ?) GROUP BY day ORDER BY day)sql"));
+    BindText(daily.get(), 1, "-" + std::to_string(days) + " days");
+    while (sqlite3_step(daily.get()) == SQLITE_ROW) {
+      o.ingests_by_day.push_back({ColumnText(daily.get(), 0), sqlite3_column_int64(daily.get(), 1),
+                                  sqlite3_column_int64(daily.get(), 2),
+                                  sqlite3_column_int64(daily.get(), 3)});
+    }
+    return o;
+  }
+
   Status PutJob(const JobRecord& j) override {
     std::lock_guard lock(mu_);
     ASSIGN_OR_RETURN(StmtPtr s, sqlite::Prepare(db_.get(),
@@ -369,6 +404,17 @@ class SqliteMetaStore final : public MetaStore {
     j.error = ColumnText(s, 7);
     j.details_json = ColumnText(s, 8);
     return j;
+  }
+
+  // REQUIRES: mu_ held. `sql` yields key, label, datasets, rows.
+  Result<std::vector<GroupCount>> Groups(const char* sql) {
+    ASSIGN_OR_RETURN(StmtPtr s, sqlite::Prepare(db_.get(), sql));
+    std::vector<GroupCount> out;
+    while (sqlite3_step(s.get()) == SQLITE_ROW) {
+      out.push_back({ColumnText(s.get(), 0), ColumnText(s.get(), 1), sqlite3_column_int64(s.get(), 2),
+                     sqlite3_column_int64(s.get(), 3)});
+    }
+    return out;
   }
 
   // REQUIRES: mu_ held.

@@ -47,21 +47,23 @@ std::string QuoteIdent(std::string_view name) {
   return out;
 }
 
-int BindText(sqlite3_stmt* stmt, int index, std::string_view text) {
-  return sqlite3_bind_text64(stmt, index, text.data(), text.size(), SQLITE_TRANSIENT, SQLITE_UTF8);
+int BindText(sqlite3_stmt* stmt, int index, std::string_view text,
+             sqlite3_destructor_type destructor) {
+  return sqlite3_bind_text64(stmt, index, text.data(), text.size(), destructor, SQLITE_UTF8);
 }
 
-int Bind(sqlite3_stmt* stmt, int index, const Value& value) {
+int Bind(sqlite3_stmt* stmt, int index, const Value& value, sqlite3_destructor_type destructor) {
   struct Binder {
     sqlite3_stmt* s;
     int i;
+    sqlite3_destructor_type d;
     int operator()(std::monostate) const { return sqlite3_bind_null(s, i); }
     int operator()(bool b) const { return sqlite3_bind_int64(s, i, b ? 1 : 0); }
     int operator()(int64_t v) const { return sqlite3_bind_int64(s, i, v); }
     int operator()(double v) const { return sqlite3_bind_double(s, i, v); }
-    int operator()(const std::string& v) const { return BindText(s, i, v); }
+    int operator()(const std::string& v) const { return BindText(s, i, v, d); }
   };
-  return std::visit(Binder{stmt, index}, value);
+  return std::visit(Binder{stmt, index, destructor}, value);
 }
 
 std::string ColumnText(sqlite3_stmt* stmt, int index) {

@@ -36,9 +36,12 @@ Status Error(sqlite3* db, std::string_view what, ErrorCode code = ErrorCode::kIn
 // Quotes an identifier for SQL: "name" with embedded quotes doubled.
 std::string QuoteIdent(std::string_view name);
 
-// Binds `value` to parameter `index` (1-based).
-int Bind(sqlite3_stmt* stmt, int index, const Value& value);
-int BindText(sqlite3_stmt* stmt, int index, std::string_view text);
+// Binds `value` to parameter `index` (1-based). Text is copied unless `destructor` is
+// SQLITE_STATIC, in which case it must stay unchanged until the statement is stepped.
+int Bind(sqlite3_stmt* stmt, int index, const Value& value,
+         sqlite3_destructor_type destructor = SQLITE_TRANSIENT);
+int BindText(sqlite3_stmt* stmt, int index, std::string_view text,
+             sqlite3_destructor_type destructor = SQLITE_TRANSIENT);
 
 // Reads column `index` of the current row as a Value.
 Value ColumnValue(sqlite3_stmt* stmt, int index);

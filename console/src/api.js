@@ -1,0 +1,110 @@
+// The citydata HTTP API (/api/v1) as seen by the console.
+// Every call sends the session's bearer token; an error answer becomes an ApiError carrying the server's
+// message; a 401 forgets the token and calls the handler set with onUnauthorized (the router sends the
+// user back to the login page).
+//
+// The token lives in sessionStorage, not localStorage: it is an admin credential, so it should not outlive
+// the browser tab nor be readable from other tabs and later sessions; logging in again per tab is cheap.
+import { t } from './i18n/index.js';
+
+const BASE = '/api/v1';
+const TOKEN_KEY = 'citydata.token';
+
+export const getToken = () => sessionStorage.getItem(TOKEN_KEY);
+export const setToken = (token) => sessionStorage.setItem(TOKEN_KEY, token);
+export const clearToken = () => sessionStorage.removeItem(TOKEN_KEY);
+
+let unauthorizedHandler = () => {};
+export function onUnauthorized(handler) {
+  unauthorizedHandler = handler;
+}
+
+export class ApiError extends Error {
+  constructor(status, code, message) {
+    super(message);
+    this.status = status;
+    this.code = code;
+  }
+}
+
+function url(path, query = {}) {
+  const params = new URLSearchParams();
+  for (const [key, value] of Object.entries(query)) {
+    if (value !== undefined && value !== null && value !== '') params.set(key, value);
+  }
+  const search = params.toString();
+  return `${BASE}${path}${search ? `?${search}` : ''}`;
+}
+
+// Turns an error answer into an ApiError (and handles 401).
+function failure(status, text) {
+  let code = 'http_error';
+  let message = t('common.httpError', { status });
+  try {
+    const error = JSON.parse(text).error;
+    if (error?.message) ({ code, message } = error);
+  } catch {
+    // not JSON (e.g. a proxy's HTML page): keep the generic message
+  }
+  if (status === 401) {
+    clearToken();
+    unauthorizedHandler();
+  }
+  return new ApiError(status, code, message);
+}
+
+async function request(method, path, { query, body, token = getToken(), parse = 'json' } = {}) {
+  const headers = { Authorization: `Bearer ${token}` };
+  if (body !== undefined) headers['Content-Type'] = 'application/json';
+  let response;
+  try {
+    response = await fetch(url(path, query), {
+      method,
+      headers,
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+  } catch {
+    throw new ApiError(0, 'network_error', t('common.networkError'));
+  }
+  if (!response.ok) throw failure(response.status, await response.text());
+  return parse === 'blob' ? response.blob() : response.json();
+}
+
+const datasetPath = (zone, name) => `/datasets/${encodeURIComponent(zone)}/${encodeURIComponent(name)}`;
+
+// Sends `file` as the raw request body (not multipart) so the server can stream any size;
+// onProgress(fraction) follows the upload.
+function ingest(zone, name, file, params, onProgress) {
+  return new Promise((resolve, reject) => {
+    const xhr = new XMLHttpRequest();
+    xhr.open('POST', url(`${datasetPath(zone, name)}/ingest`, params));
+    xhr.setRequestHeader('Authorization', `Bearer ${getToken()}`);
+    xhr.setRequestHeader('Content-Type', 'application/octet-stream');
+    xhr.upload.onprogress = (event) => {
+      if (event.lengthComputable) onProgress(event.loaded / event.total);
+    };
+    xhr.onload = () => {
+      if (xhr.status >= 200 && xhr.status < 300) resolve(JSON.parse(xhr.responseText));
+      else reject(failure(xhr.status, xhr.responseText));
+    };
+    xhr.onerror = () => reject(new ApiError(0, 'network_error', t('common.networkError')));
+    xhr.send(file);
+  });
+}
+
+export const api = {
+  session: (token) => request('GET', '/session', { token }),
+  overview: () => request('GET', '/overview'),
+  departments: () => request('GET', '/departments'),
+  createDepartment: (code, name) => request('POST', '/departments', { body: { code, name } }),
+  datasets: (query) => request('GET', '/datasets', { query }),
+  dataset: (zone, name) => request('GET', datasetPath(zone, name)),
+  updateDataset: (zone, name, patch) => request('PATCH', datasetPath(zone, name), { body: patch }),
+  rows: (zone, name, query) => request('GET', `${datasetPath(zone, name)}/rows`, { query }),
+  rejects: (zone, name, query) => request('GET', `${datasetPath(zone, name)}/rejects`, { query }),
+  jobs: (zone, name, query) => request('GET', `${datasetPath(zone, name)}/jobs`, { query }),
+  ingest,
+  query: (sql, maxRows) => request('POST', '/query', { body: { sql, max_rows: maxRows, format: 'json' } }),
+  queryCsv: (sql, maxRows) =>
+    request('POST', '/query', { body: { sql, max_rows: maxRows, format: 'csv' }, parse: 'blob' }),
+};

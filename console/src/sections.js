@@ -1,0 +1,19 @@
+// The console's sections: each entry is one item of the side menu and one route, in menu order.
+// A later capability (数据标准, 数据质量, 安全与分级, 共享交换, 开放门户, 运维监控, ...) plugs in by adding
+// one entry here, its page under pages/ and its strings under `nav` (and its own key) in i18n/{zh,en}.js.
+// `pages` are further routes of the section without a menu item of their own (the menu highlights the
+// section while one of them is shown).
+import { DataAnalysis, FolderOpened, Search, Upload } from '@element-plus/icons-vue';
+
+export const sections = [
+  { name: 'overview', path: '/', icon: DataAnalysis, component: () => import('./pages/Overview.vue') },
+  { name: 'ingest', path: '/ingest', icon: Upload, component: () => import('./pages/Ingest.vue') },
+  {
+    name: 'catalog',
+    path: '/catalog',
+    icon: FolderOpened,
+    component: () => import('./pages/Catalog.vue'),
+    pages: [{ name: 'dataset', path: '/catalog/:zone/:name', component: () => import('./pages/Dataset.vue') }],
+  },
+  { name: 'query', path: '/query', icon: Search, component: () => import('./pages/Query.vue') },
+];
