@@ -18,6 +18,7 @@ import os
 import random
 import re
 import shutil
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -101,6 +102,8 @@ def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--rows", type=int, default=2_000_000)
     ap.add_argument("--bin", default=os.path.join(ROOT, "build", "citydata"))
+    ap.add_argument("--repeat", type=int, default=3,
+                    help="alternating runs of each; medians are compared")
     args = ap.parse_args()
     os.makedirs(os.path.join(HERE, "data"), exist_ok=True)
     csv = os.path.join(HERE, "data", f"people_{args.rows}.csv")
@@ -115,13 +118,25 @@ def main():
         if os.path.exists(reader):
             print(subprocess.run([reader, csv], check=True, capture_output=True,
                                  text=True).stdout.strip())
-        t_sqlite, n_sqlite = time_sqlite_import(csv, work)
-        print(f"sqlite3 .import:  {t_sqlite:6.2f} s  {n_sqlite:,} rows  {size_mb / t_sqlite:6.1f} MB/s "
-              "(all columns TEXT, no validation, no profile)")
-        t_city, result = time_citydata_ingest(args.bin, csv, work)
-        print(f"citydata ingest:  {t_city:6.2f} s  {result['rows_loaded']:,} rows  "
-              f"{size_mb / t_city:6.1f} MB/s (typed, validated, profiled, catalogued; "
-              f"{result['rows_rejected']} rejected; reconciled={result['reconciled']})")
+        sqlite_times, city_times = [], []
+        for i in range(args.repeat):
+            run_dir = os.path.join(work, str(i))
+            os.makedirs(run_dir)
+            t, n_sqlite = time_sqlite_import(csv, run_dir)
+            sqlite_times.append(t)
+            t, result = time_citydata_ingest(args.bin, csv, run_dir)
+            city_times.append(t)
+            shutil.rmtree(run_dir, ignore_errors=True)
+        t_sqlite, t_city = statistics.median(sqlite_times), statistics.median(city_times)
+        runs = lambda ts: ", ".join(f"{t:.2f}" for t in ts)
+        print(f"sqlite3 .import:  median {t_sqlite:6.2f} s ({runs(sqlite_times)})  {n_sqlite:,} rows  "
+              f"{size_mb / t_sqlite:6.1f} MB/s (all columns TEXT, no validation, no profile)")
+        print(f"citydata ingest:  median {t_city:6.2f} s ({runs(city_times)})  "
+              f"{result['rows_loaded']:,} rows  {size_mb / t_city:6.1f} MB/s (typed, validated, "
+              f"profiled, catalogued; {result['rows_rejected']} rejected; "
+              f"reconciled={result['reconciled']})")
+        print(f"citydata phases (last run): upload+response {t - result['seconds']:.2f} s, "
+              + ", ".join(f"{k} {v:.2f} s" for k, v in result["timings"].items()))
         print(f"ratio (sqlite3 time / citydata time): {t_sqlite / t_city:.2f}")
     finally:
         shutil.rmtree(work, ignore_errors=True)

@@ -30,6 +30,9 @@ export async function startServer() {
   const server = spawn(BIN, ['serve', '--data', data, '--listen', '127.0.0.1:0', '--console', CONSOLE_DIST], {
     stdio: ['ignore', 'pipe', 'pipe'],
   });
+  // Never leave a server behind, whatever happens to the test process.
+  const killOnExit = () => server.kill('SIGKILL');
+  process.once('exit', killOnExit);
   let output = '';
   const url = await new Promise((resolveUrl, reject) => {
     const timer = setTimeout(() => reject(new Error(`server did not start in ${START_TIMEOUT_MS} ms:\n${output}`)), START_TIMEOUT_MS);
@@ -51,6 +54,7 @@ export async function startServer() {
   const token = readFileSync(join(data, 'admin.token'), 'utf8').trim();
 
   async function stop() {
+    process.off('exit', killOnExit);
     if (server.exitCode === null) {
       const exited = new Promise((done) => server.once('exit', done));
       server.kill('SIGTERM');

@@ -3,10 +3,14 @@
 //
 // Files use WAL journaling with synchronous=NORMAL: readers never block writers or
 // each other, a write transaction is all-or-nothing across a crash (kill -9 included),
-// and a reader sees a dataset before or after a write, never half of it.
+// and a reader sees a dataset before or after a write, never half of it. Checkpoints
+// (copying committed WAL frames into the database file) run on a background thread
+// after each commit, so a bulk load does not pay for them before it returns.
 #pragma once
 
 #include <array>
+#include <condition_variable>
+#include <thread>
 #include <memory>
 #include <mutex>
 #include <string>
@@ -47,6 +51,9 @@ class SqliteEngine final : public Engine {
   void ReleaseReader(sqlite::DbPtr db);
   Result<std::unique_ptr<RowCursor>> RunSelect(std::string_view sql, const QueryLimits& limits,
                                                std::vector<Value> params);
+  // Asks the checkpointer to checkpoint `zone`'s file.
+  void ScheduleCheckpoint(Zone zone);
+  void CheckpointLoop();
 
   const std::string dir_;
   // One writer at a time per zone file; SQLite would serialize them anyway, this keeps
@@ -56,6 +63,11 @@ class SqliteEngine final : public Engine {
   std::vector<sqlite::DbPtr> idle_readers_;  // GUARDED_BY(pool_mu_)
   std::mutex admin_mu_;
   sqlite::DbPtr admin_;  // GUARDED_BY(admin_mu_): stats and integrity checks, no authorizer
+  std::mutex checkpoint_mu_;
+  std::condition_variable checkpoint_cv_;
+  std::array<bool, 4> checkpoint_due_{};  // GUARDED_BY(checkpoint_mu_)
+  bool stopping_ = false;                 // GUARDED_BY(checkpoint_mu_)
+  std::thread checkpointer_;
 };
 
 }  // namespace citydata::storage
