@@ -17,9 +17,10 @@ import shutil
 import subprocess
 import sys
 import tempfile
-import time
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+from common import CitydataServer  # noqa: E402
 
 
 def wrk(url, token, duration, connections):
@@ -45,32 +46,18 @@ def main():
         subprocess.run([args.bin, "demo", "--persons", "5000", "--data", os.path.join(work, "demo"),
                         "--listen", "127.0.0.1:0", "--exit-after-load"], check=True, env=env,
                        capture_output=True)
-        data = os.path.join(work, "demo", "data")
-        server = subprocess.Popen([args.bin, "serve", "--data", data, "--listen", "127.0.0.1:0"],
-                                  stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True,
-                                  env=env)
-        try:
-            port = None
-            for line in server.stdout:
-                m = re.search(r"listening on http://127\.0\.0\.1:(\d+)", line)
-                if m:
-                    port = m.group(1)
-                    break
-            token = open(os.path.join(data, "admin.token")).read().strip()
-            base = f"http://127.0.0.1:{port}"
+        with CitydataServer(args.bin, os.path.join(work, "demo", "data"), env) as server:
             print(f"wrk -t2 -c{args.connections} -d{args.duration}s on {os.cpu_count()} cores "
                   "(wrk and the server share them)")
-            rps, p50, p99, bad = wrk(base + "/api/v1/datasets/raw/household_registry", token,
-                                     args.duration, args.connections)
+            rps, p50, p99, bad = wrk(server.url + "/api/v1/datasets/raw/household_registry",
+                                     server.token, args.duration, args.connections)
             print(f"GET /api/v1/datasets/raw/household_registry (bearer token, profile JSON): "
                   f"{rps:,.0f} req/s, p50 {p50}, p99 {p99}, non-2xx {bad}")
-            h_rps, h50, h99, hbad = wrk(base + "/healthz", None, args.duration, args.connections)
+            h_rps, h50, h99, hbad = wrk(server.url + "/healthz", None, args.duration,
+                                        args.connections)
             print(f"GET /healthz (no auth, no store): {h_rps:,.0f} req/s, p50 {h50}, p99 {h99}, "
                   f"non-2xx {hbad}")
             print(f"ratio (metadata GET / bare GET): {rps / h_rps:.2f}")
-        finally:
-            server.terminate()
-            server.wait(timeout=60)
     finally:
         shutil.rmtree(work, ignore_errors=True)
 

@@ -16,7 +16,6 @@ import argparse
 import json
 import os
 import random
-import re
 import shutil
 import statistics
 import subprocess
@@ -26,6 +25,8 @@ import time
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(os.path.dirname(HERE))
+sys.path.insert(0, os.path.dirname(HERE))
+from common import CitydataServer  # noqa: E402
 
 SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗"
 GIVEN = "伟芳娜秀英敏静丽强磊军洋勇艳杰娟涛明超秀兰霞平刚桂英"
@@ -72,30 +73,15 @@ def time_sqlite_import(csv, workdir):
 
 
 def time_citydata_ingest(binary, csv, workdir):
-    data = os.path.join(workdir, "citydata")
     env = dict(os.environ, CITYDATA_CONFIG=os.path.join(workdir, "cli.json"))
-    server = subprocess.Popen([binary, "serve", "--data", data, "--listen", "127.0.0.1:0"],
-                              stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True, env=env)
-    try:
-        port = None
-        for line in server.stdout:
-            m = re.search(r"listening on http://127\.0\.0\.1:(\d+)", line)
-            if m:
-                port = m.group(1)
-                break
-        env["CITYDATA_SERVER"] = f"http://127.0.0.1:{port}"
-        env["CITYDATA_TOKEN"] = open(os.path.join(data, "admin.token")).read().strip()
-        subprocess.run([binary, "depts", "add", "gaj", "市公安局"], check=True, env=env,
+    with CitydataServer(binary, os.path.join(workdir, "citydata"), env) as server:
+        subprocess.run([binary, "depts", "add", "gaj", "市公安局"], check=True, env=server.env,
                        capture_output=True)
         start = time.perf_counter()
         out = subprocess.run([binary, "ingest", csv, "--dataset", "bench", "--dept", "gaj",
-                              "--format", "json"], check=True, env=env, capture_output=True,
+                              "--format", "json"], check=True, env=server.env, capture_output=True,
                              text=True).stdout
-        elapsed = time.perf_counter() - start
-        return elapsed, json.loads(out)
-    finally:
-        server.terminate()
-        server.wait(timeout=60)
+        return time.perf_counter() - start, json.loads(out)
 
 
 def main():

@@ -26,6 +26,24 @@ Status RequireDatasetPath(const std::string& name, std::string& path) {
   return Status::Ok();
 }
 
+// Declares a command whose one argument is a dataset (ZONE.NAME, or NAME in raw) and
+// whose body gets the dataset's API path.
+CLI::App* AddDatasetCommand(CLI::App& app, GlobalOptions& g, const std::string& name,
+                            const std::string& help,
+                            std::function<Status(Session&, const std::string& path)> body) {
+  auto* cmd = app.add_subcommand(name, help);
+  auto dataset = std::make_shared<std::string>();
+  cmd->add_option("dataset", *dataset, "ZONE.NAME")->required();
+  cmd->callback([&g, dataset, body = std::move(body)] {
+    Run(g, [&](Session& s) -> Status {
+      std::string path;
+      RETURN_IF_ERROR(RequireDatasetPath(*dataset, path));
+      return body(s, path);
+    });
+  });
+  return cmd;
+}
+
 // --- commands ---------------------------------------------------------------------------
 
 void AddDepts(CLI::App& app, GlobalOptions& g) {
@@ -48,7 +66,8 @@ void AddDepts(CLI::App& app, GlobalOptions& g) {
   add->add_option("name", *name, "department name, e.g. 市公安局")->required();
   add->callback([&g, code, name] {
     Run(g, [&](Session& s) -> Status {
-      ASSIGN_OR_RETURN(json r, s.Call("POST", "/api/v1/departments", {{"code", *code}, {"name", *name}}));
+      ASSIGN_OR_RETURN(json r,
+                       s.Call("POST", "/api/v1/departments", {{"code", *code}, {"name", *name}}));
       if (s.format() == OutputFormat::kJson) return PrintJson(r), Status::Ok();
       std::cout << "added department " << *code << " " << *name << "\n";
       return Status::Ok();
@@ -58,7 +77,7 @@ void AddDepts(CLI::App& app, GlobalOptions& g) {
 
 struct IngestArgs {
   std::string file, dataset, dept, title, input_format, encoding = "auto", mode = "append",
-      batch_id;
+                                                        batch_id;
 };
 
 void PrintIngestResult(const json& r) {
@@ -79,11 +98,14 @@ void PrintIngestResult(const json& r) {
 void AddIngest(CLI::App& app, GlobalOptions& g) {
   auto* cmd = app.add_subcommand("ingest", "Stream a file into a dataset of the raw zone");
   auto a = std::make_shared<IngestArgs>();
-  cmd->add_option("file", a->file, "CSV, TSV, JSON or NDJSON file")->required()->check(CLI::ExistingFile);
+  cmd->add_option("file", a->file, "CSV, TSV, JSON or NDJSON file")
+      ->required()
+      ->check(CLI::ExistingFile);
   cmd->add_option("--dataset", a->dataset, "dataset name (raw.NAME or NAME)")->required();
   cmd->add_option("--dept", a->dept, "owner department code (required for a new dataset)");
   cmd->add_option("--title", a->title, "Chinese title, e.g. 户籍人口信息");
-  cmd->add_option("--input-format", a->input_format, "csv|tsv|json|ndjson (default: from the file name)")
+  cmd->add_option("--input-format", a->input_format,
+                  "csv|tsv|json|ndjson (default: from the file name)")
       ->check(CLI::IsMember({"csv", "tsv", "json", "ndjson"}));
   cmd->add_option("--encoding", a->encoding, "auto|utf-8|gb18030")
       ->check(CLI::IsMember({"auto", "utf-8", "utf8", "gb18030", "gbk"}));
@@ -93,20 +115,22 @@ void AddIngest(CLI::App& app, GlobalOptions& g) {
     Run(g, [&](Session& s) -> Status {
       std::string path;
       RETURN_IF_ERROR(RequireDatasetPath(a->dataset, path));
-      std::string target = path + "/ingest" +
-                           QueryString({{"filename", std::filesystem::path(a->file).filename().string()},
-                                        {"dept", a->dept},
-                                        {"title", a->title},
-                                        {"format", a->input_format},
-                                        {"encoding", a->encoding},
-                                        {"mode", a->mode},
-                                        {"batch_id", a->batch_id}});
+      std::string target =
+          path + "/ingest" +
+          QueryString({{"filename", std::filesystem::path(a->file).filename().string()},
+                       {"dept", a->dept},
+                       {"title", a->title},
+                       {"format", a->input_format},
+                       {"encoding", a->encoding},
+                       {"mode", a->mode},
+                       {"batch_id", a->batch_id}});
       // The answer comes once the server has loaded the file, which takes a while for
       // large files; only a stall of the connection itself should time out.
       s.client().set_timeout(std::chrono::hours(1));
       ProgressBar bar("上传 upload");
-      auto r = s.client().Upload("POST", target, a->file,
-                                 [&bar](uint64_t done, uint64_t total) { bar.Update(done, total); });
+      auto r = s.client().Upload("POST", target, a->file, [&bar](uint64_t done, uint64_t total) {
+        bar.Update(done, total);
+      });
       bar.Finish();
       if (!r.ok()) return r.status();
       ASSIGN_OR_RETURN(json result, Session::Decode(*r));
@@ -129,10 +153,12 @@ void AddDatasets(CLI::App& app, GlobalOptions& g) {
   cmd->add_option("--offset", (*f)[4], "rows to skip");
   cmd->callback([&g, f] {
     Run(g, [&](Session& s) -> Status {
-      ASSIGN_OR_RETURN(json r, s.Call("GET", "/api/v1/datasets" +
-                                                 QueryString({{"search", (*f)[0]}, {"zone", (*f)[1]},
-                                                              {"dept", (*f)[2]}, {"limit", (*f)[3]},
-                                                              {"offset", (*f)[4]}})));
+      ASSIGN_OR_RETURN(json r,
+                       s.Call("GET", "/api/v1/datasets" + QueryString({{"search", (*f)[0]},
+                                                                       {"zone", (*f)[1]},
+                                                                       {"dept", (*f)[2]},
+                                                                       {"limit", (*f)[3]},
+                                                                       {"offset", (*f)[4]}})));
       if (s.format() == OutputFormat::kJson) return PrintJson(r), Status::Ok();
       std::vector<std::vector<std::string>> rows;
       for (const auto& d : r["items"]) {
@@ -165,83 +191,78 @@ std::string JoinTags(const json& tags) {
 }
 
 void AddShow(CLI::App& app, GlobalOptions& g) {
-  auto* cmd = app.add_subcommand("show", "A dataset's metadata and column profile");
-  auto name = std::make_shared<std::string>();
-  cmd->add_option("dataset", *name, "ZONE.NAME")->required();
-  cmd->callback([&g, name] {
-    Run(g, [&](Session& s) -> Status {
-      std::string path;
-      RETURN_IF_ERROR(RequireDatasetPath(*name, path));
-      ASSIGN_OR_RETURN(json d, s.Call("GET", path));
-      if (s.format() == OutputFormat::kJson) return PrintJson(d), Status::Ok();
-      PrintFields({{"name", CellText(d["name"])}, {"title", CellText(d["title"])},
-                   {"description", CellText(d["description"])}, {"dept", CellText(d["dept"])},
-                   {"tags", JoinTags(d["tags"])}, {"update cycle", CellText(d["update_cycle"])},
-                   {"rows", CellText(d["row_count"])}, {"bytes", CellText(d["bytes"])},
-                   {"version", CellText(d["version"])}, {"updated", CellText(d["updated_at"])}});
-      std::cout << "\n";
-      std::vector<std::vector<std::string>> rows;
-      for (const auto& c : d["columns"]) {
-        rows.push_back({CellText(c["name"]), CellText(c["type"]), CellText(c.value("null_count", json())),
-                        CellText(c.value("distinct_count", json())), CellText(c.value("min", json())),
-                        CellText(c.value("max", json())), TopValues(c)});
-      }
-      PrintRows({"column", "type", "nulls", "distinct", "min", "max", "top values"}, rows,
-                s.format());
-      return Status::Ok();
-    });
-  });
+  AddDatasetCommand(app, g, "show", "A dataset's metadata and column profile",
+                    [](Session& s, const std::string& path) -> Status {
+                      ASSIGN_OR_RETURN(json d, s.Call("GET", path));
+                      if (s.format() == OutputFormat::kJson) return PrintJson(d), Status::Ok();
+                      PrintFields({{"name", CellText(d["name"])},
+                                   {"title", CellText(d["title"])},
+                                   {"description", CellText(d["description"])},
+                                   {"dept", CellText(d["dept"])},
+                                   {"tags", JoinTags(d["tags"])},
+                                   {"update cycle", CellText(d["update_cycle"])},
+                                   {"rows", CellText(d["row_count"])},
+                                   {"bytes", CellText(d["bytes"])},
+                                   {"version", CellText(d["version"])},
+                                   {"updated", CellText(d["updated_at"])}});
+                      std::cout << "\n";
+                      std::vector<std::vector<std::string>> rows;
+                      for (const auto& c : d["columns"]) {
+                        rows.push_back({CellText(c["name"]), CellText(c["type"]),
+                                        CellText(c.value("null_count", json())),
+                                        CellText(c.value("distinct_count", json())),
+                                        CellText(c.value("min", json())),
+                                        CellText(c.value("max", json())), TopValues(c)});
+                      }
+                      PrintRows({"column", "type", "nulls", "distinct", "min", "max", "top values"},
+                                rows, s.format());
+                      return Status::Ok();
+                    });
 }
 
 void AddRejects(CLI::App& app, GlobalOptions& g) {
-  auto* cmd = app.add_subcommand("rejects", "Rejected rows of recent ingests");
-  auto name = std::make_shared<std::string>();
   auto limit = std::make_shared<std::string>("100");
   auto offset = std::make_shared<std::string>("0");
-  cmd->add_option("dataset", *name, "ZONE.NAME")->required();
+  auto* cmd = AddDatasetCommand(
+      app, g, "rejects", "Rejected rows of recent ingests",
+      [limit, offset](Session& s, const std::string& path) -> Status {
+        ASSIGN_OR_RETURN(json r,
+                         s.Call("GET", path + "/rejects" +
+                                           QueryString({{"limit", *limit}, {"offset", *offset}})));
+        if (s.format() == OutputFormat::kJson) return PrintJson(r), Status::Ok();
+        std::vector<std::vector<std::string>> rows;
+        for (const auto& x : r["items"]) {
+          rows.push_back({CellText(x["job_id"]), CellText(x["line"]), CellText(x["reason"]),
+                          CellText(x["raw"])});
+        }
+        PrintRows({"job", "line", "reason", "raw"}, rows, s.format());
+        if (s.format() == OutputFormat::kTable) {
+          std::cout << rows.size() << " of " << CellText(r["total"]) << " rejected rows\n";
+        }
+        return Status::Ok();
+      });
   cmd->add_option("--limit", *limit, "page size");
   cmd->add_option("--offset", *offset, "rows to skip");
-  cmd->callback([&g, name, limit, offset] {
-    Run(g, [&](Session& s) -> Status {
-      std::string path;
-      RETURN_IF_ERROR(RequireDatasetPath(*name, path));
-      ASSIGN_OR_RETURN(json r, s.Call("GET", path + "/rejects" +
-                                                 QueryString({{"limit", *limit}, {"offset", *offset}})));
-      if (s.format() == OutputFormat::kJson) return PrintJson(r), Status::Ok();
-      std::vector<std::vector<std::string>> rows;
-      for (const auto& x : r["items"]) {
-        rows.push_back({CellText(x["job_id"]), CellText(x["line"]), CellText(x["reason"]), CellText(x["raw"])});
-      }
-      PrintRows({"job", "line", "reason", "raw"}, rows, s.format());
-      if (s.format() == OutputFormat::kTable) {
-        std::cout << rows.size() << " of " << CellText(r["total"]) << " rejected rows\n";
-      }
-      return Status::Ok();
-    });
-  });
 }
 
 void AddJobs(CLI::App& app, GlobalOptions& g) {
-  auto* cmd = app.add_subcommand("jobs", "Ingest history of a dataset");
-  auto name = std::make_shared<std::string>();
-  cmd->add_option("dataset", *name, "ZONE.NAME")->required();
-  cmd->callback([&g, name] {
-    Run(g, [&](Session& s) -> Status {
-      std::string path;
-      RETURN_IF_ERROR(RequireDatasetPath(*name, path));
-      ASSIGN_OR_RETURN(json r, s.Call("GET", path + "/jobs"));
-      if (s.format() == OutputFormat::kJson) return PrintJson(r), Status::Ok();
-      std::vector<std::vector<std::string>> rows;
-      for (const auto& j : r["items"]) {
-        json res = j.value("result", json::object());
-        rows.push_back({CellText(j["id"]), CellText(j["state"]), CellText(j["started_at"]),
-                        CellText(res.value("rows_read", json())), CellText(res.value("rows_loaded", json())),
-                        CellText(res.value("rows_rejected", json())), CellText(j.value("error", json()))});
-      }
-      PrintRows({"job", "state", "started", "read", "loaded", "rejected", "error"}, rows, s.format());
-      return Status::Ok();
-    });
-  });
+  AddDatasetCommand(
+      app, g, "jobs", "Ingest history of a dataset",
+      [](Session& s, const std::string& path) -> Status {
+        ASSIGN_OR_RETURN(json r, s.Call("GET", path + "/jobs"));
+        if (s.format() == OutputFormat::kJson) return PrintJson(r), Status::Ok();
+        std::vector<std::vector<std::string>> rows;
+        for (const auto& j : r["items"]) {
+          json res = j.value("result", json::object());
+          rows.push_back(
+              {CellText(j["id"]), CellText(j["state"]), CellText(j["started_at"]),
+               CellText(res.value("rows_read", json())), CellText(res.value("rows_loaded", json())),
+               CellText(res.value("rows_rejected", json())), CellText(j.value("error", json()))});
+        }
+        PrintRows({"job", "state", "started", "read", "loaded", "rejected", "error"}, rows,
+                  s.format());
+        return Status::Ok();
+      });
 }
 
 void AddDescribe(CLI::App& app, GlobalOptions& g) {
