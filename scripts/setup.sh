@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# Installs everything citydata needs to build and test on Debian 12, then nothing else.
-# Idempotent: packages already present are skipped by apt.
+# Installs everything citydata needs to build on Debian 12 (and, with --browser, to run
+# the console's browser tests). Idempotent: packages already present are skipped.
 set -euo pipefail
 
 APT_PACKAGES=(
@@ -11,6 +11,12 @@ APT_PACKAGES=(
   clang libclang-rt-14-dev
   python3 wrk
 )
+# Node.js and npm build the console; the machine image may already have a newer Node.
+command -v node >/dev/null && command -v npm >/dev/null || APT_PACKAGES+=(nodejs npm)
+if [[ "${1:-}" == "--browser" ]]; then
+  # Headless Chromium drives the console tests; the CJK fonts make screenshots legible.
+  APT_PACKAGES+=(chromium fonts-noto-cjk)
+fi
 
 missing=()
 for p in "${APT_PACKAGES[@]}"; do
