@@ -88,6 +88,14 @@ class Engine {
   virtual Result<std::unique_ptr<RowCursor>> Scan(const DatasetName& dataset, int64_t offset,
                                                   int64_t limit) = 0;
 
+  // Reads `columns` (all when empty) of part `part` (0-based) of `parts` roughly equal
+  // row ranges, so that several threads can scan one dataset at once. Every row starts
+  // with the row's id (an int64 named "_row_id", stable until the dataset is replaced),
+  // followed by the requested columns. NotFound for an unknown dataset or column.
+  virtual Result<std::unique_ptr<RowCursor>> ScanPart(const DatasetName& dataset,
+                                                      const std::vector<std::string>& columns,
+                                                      int part, int parts) = 0;
+
   // Runs one read-only SQL statement over all zones (`zone.name` refers to a dataset).
   // Anything that is not a single read-only query (writes, DDL, ATTACH, PRAGMA, several
   // statements, access to engine-internal tables) fails with PermissionDenied or

@@ -4,6 +4,7 @@
 #include <chrono>
 #include <cstring>
 #include <functional>
+#include <limits>
 
 namespace citydata::storage {
 namespace {
@@ -480,6 +481,41 @@ Result<std::unique_ptr<RowCursor>> SqliteEngine::Scan(const DatasetName& dataset
   limits.timeout = std::chrono::minutes(10);
   return RunSelect("SELECT * FROM " + QualifiedRef(dataset) + " LIMIT ? OFFSET ?", limits,
                    {Value(limit), Value(offset)});
+}
+
+Result<std::unique_ptr<RowCursor>> SqliteEngine::ScanPart(const DatasetName& dataset,
+                                                          const std::vector<std::string>& columns,
+                                                          int part, int parts) {
+  if (parts < 1 || part < 0 || part >= parts) return InvalidArgument("invalid scan part");
+  ASSIGN_OR_RETURN(auto schema, GetSchema(dataset));
+  if (!schema) return NotFound("dataset " + dataset.ToString() + " has no data");
+  std::string select = "SELECT rowid AS _row_id";
+  for (const auto& name : columns) {
+    bool known = std::any_of(schema->begin(), schema->end(),
+                             [&](const ColumnDef& c) { return c.name == name; });
+    if (!known) return NotFound("column '" + name + "' is not in " + dataset.ToString());
+    select += ", " + QuoteIdent(name);
+  }
+  if (columns.empty()) select += ", *";
+  int64_t lo = 0, hi = -1;
+  {
+    std::lock_guard lock(admin_mu_);
+    ASSIGN_OR_RETURN(StmtPtr range, sqlite::Prepare(admin_.get(), "SELECT min(rowid), max(rowid) FROM " +
+                                                                      QualifiedRef(dataset)));
+    if (sqlite3_step(range.get()) == SQLITE_ROW && sqlite3_column_type(range.get(), 0) != SQLITE_NULL) {
+      lo = sqlite3_column_int64(range.get(), 0);
+      hi = sqlite3_column_int64(range.get(), 1);
+    }
+  }
+  // Row ids of a bulk-loaded table are dense, so equal id ranges are equal row counts.
+  int64_t span = hi - lo + 1;
+  int64_t from = lo + span * part / parts;
+  int64_t to = lo + span * (part + 1) / parts - 1;
+  QueryLimits limits;
+  limits.max_rows = std::numeric_limits<int64_t>::max();
+  limits.timeout = std::chrono::hours(24);
+  return RunSelect(select + " FROM " + QualifiedRef(dataset) + " WHERE rowid BETWEEN ? AND ?",
+                   limits, {Value(from), Value(to)});
 }
 
 Result<TableStats> SqliteEngine::Stats(const DatasetName& dataset) {

@@ -35,6 +35,9 @@ class SqliteEngine final : public Engine {
   Result<bool> HasBatch(const DatasetName& dataset, const std::string& batch_id) override;
   Result<std::unique_ptr<RowCursor>> Scan(const DatasetName& dataset, int64_t offset,
                                           int64_t limit) override;
+  Result<std::unique_ptr<RowCursor>> ScanPart(const DatasetName& dataset,
+                                              const std::vector<std::string>& columns, int part,
+                                              int parts) override;
   Result<std::unique_ptr<RowCursor>> Query(std::string_view sql, const QueryLimits& limits) override;
   Result<TableStats> Stats(const DatasetName& dataset) override;
   Status DropDataset(const DatasetName& dataset) override;

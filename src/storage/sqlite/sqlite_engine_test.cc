@@ -136,5 +136,25 @@ TEST_F(SqliteEngineTest, ScanPagesRows) {
   EXPECT_FALSE(*(*c)->Next(row));
 }
 
+TEST_F(SqliteEngineTest, ScanPartsCoverEveryRowOnce) {
+  std::vector<std::vector<Value>> rows;
+  for (int64_t i = 0; i < 1000; ++i) rows.push_back({i, std::string("v")});
+  Load(ds_, WriteMode::kAppend, rows);
+  int64_t seen = 0, sum = 0;
+  for (int part = 0; part < 3; ++part) {
+    auto c = engine_->ScanPart(ds_, {"id"}, part, 3);
+    ASSERT_TRUE(c.ok()) << c.status().ToString();
+    EXPECT_EQ((*c)->column_names(), (std::vector<std::string>{"_row_id", "id"}));
+    std::vector<Value> row;
+    while (*(*c)->Next(row)) {
+      ++seen;
+      sum += std::get<int64_t>(row[1]);
+    }
+  }
+  EXPECT_EQ(seen, 1000);
+  EXPECT_EQ(sum, 999 * 1000 / 2);
+  EXPECT_EQ(engine_->ScanPart(ds_, {"nope"}, 0, 1).status().code(), ErrorCode::kNotFound);
+}
+
 }  // namespace
 }  // namespace citydata::storage
