@@ -86,20 +86,7 @@ class SqliteMetaStore final : public MetaStore {
     RETURN_IF_ERROR(sqlite::Exec(db_.get(),
                                  "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; "
                                  "PRAGMA foreign_keys=ON;"));
-    ASSIGN_OR_RETURN(StmtPtr v, sqlite::Prepare(db_.get(), "PRAGMA user_version"));
-    sqlite3_step(v.get());
-    size_t applied = static_cast<size_t>(sqlite3_column_int64(v.get(), 0));
-    v.reset();
-    if (applied > std::size(kMigrations)) {
-      return FailedPrecondition("the metadata store was written by a newer citydata (schema " +
-                                std::to_string(applied) + "); upgrade citydata");
-    }
-    for (size_t i = applied; i < std::size(kMigrations); ++i) {
-      RETURN_IF_ERROR(sqlite::Exec(db_.get(), std::string("BEGIN; ") + kMigrations[i] +
-                                                  "; PRAGMA user_version=" + std::to_string(i + 1) +
-                                                  "; COMMIT;"));
-    }
-    return Status::Ok();
+    return sqlite::ApplyMigrations(db_.get(), kMigrations);
   }
 
   Status AddDepartment(const Department& dept) override {

@@ -83,6 +83,22 @@ Value ColumnValue(sqlite3_stmt* stmt, int index) {
   }
 }
 
+Status ApplyMigrations(sqlite3* db, std::span<const char* const> migrations) {
+  ASSIGN_OR_RETURN(StmtPtr v, Prepare(db, "PRAGMA user_version"));
+  sqlite3_step(v.get());
+  size_t applied = static_cast<size_t>(sqlite3_column_int64(v.get(), 0));
+  v.reset();
+  if (applied > migrations.size()) {
+    return FailedPrecondition("the store was written by a newer citydata (schema " +
+                              std::to_string(applied) + "); upgrade citydata");
+  }
+  for (size_t i = applied; i < migrations.size(); ++i) {
+    RETURN_IF_ERROR(Exec(db, std::string("BEGIN; ") + migrations[i] + "; PRAGMA user_version=" +
+                                 std::to_string(i + 1) + "; COMMIT;"));
+  }
+  return Status::Ok();
+}
+
 Status StepDone(sqlite3* db, sqlite3_stmt* stmt) {
   int rc = sqlite3_step(stmt);
   sqlite3_reset(stmt);

@@ -4,6 +4,7 @@
 #include <sqlite3.h>
 
 #include <memory>
+#include <span>
 #include <string>
 #include <string_view>
 
@@ -46,6 +47,11 @@ int BindText(sqlite3_stmt* stmt, int index, std::string_view text,
 // Reads column `index` of the current row as a Value.
 Value ColumnValue(sqlite3_stmt* stmt, int index);
 std::string ColumnText(sqlite3_stmt* stmt, int index);
+
+// Brings a store's schema up to date: runs, each in its own transaction, the steps of
+// `migrations` not yet applied (their count is kept in PRAGMA user_version). Fails when
+// the file was written by a newer citydata. Append steps; never edit a released one.
+Status ApplyMigrations(sqlite3* db, std::span<const char* const> migrations);
 
 // Steps a statement that returns no rows; resets it afterwards.
 Status StepDone(sqlite3* db, sqlite3_stmt* stmt);
