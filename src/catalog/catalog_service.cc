@@ -2,6 +2,10 @@
 
 #include <algorithm>
 
+#include "catalog/catalog_json.h"
+#include "catalog/profiler.h"
+#include "core/json_util.h"
+
 namespace citydata::catalog {
 namespace {
 
@@ -81,6 +85,32 @@ Result<RejectPage> CatalogService::Rejects(const DatasetName& name, int64_t limi
   ASSIGN_OR_RETURN(auto page, meta_.ListRejects(name, Clamp(limit, 1, 10000),
                                                 std::max<int64_t>(offset, 0)));
   return RejectPage{std::move(page.first), page.second};
+}
+
+Status CatalogService::Reprofile(const DatasetName& name) {
+  ASSIGN_OR_RETURN(storage::DatasetMeta meta, Get(name));
+  ASSIGN_OR_RETURN(auto schema, engine_.GetSchema(name));
+  if (!schema) return NotFound("dataset " + name.ToString() + " has no data");
+  std::vector<ColumnProfiler> profilers;
+  for (const auto& col : *schema) profilers.emplace_back(col.name, col.type);
+  ASSIGN_OR_RETURN(auto cursor, engine_.ScanPart(name, {}, 0, 1));
+  std::vector<Value> row;
+  while (true) {
+    ASSIGN_OR_RETURN(bool more, cursor->Next(row));
+    if (!more) break;
+    // row[0] is the engine's row id.
+    for (size_t i = 0; i < profilers.size(); ++i) profilers[i].Add(row[i + 1]);
+  }
+  meta.columns.clear();
+  for (size_t i = 0; i < profilers.size(); ++i) {
+    meta.columns.push_back({(*schema)[i].name, (*schema)[i].type,
+                            DumpJson(ToJson(profilers[i].Finish())), profilers[i].Serialize()});
+  }
+  ASSIGN_OR_RETURN(storage::TableStats stats, engine_.Stats(name));
+  meta.row_count = stats.row_count;
+  meta.bytes = stats.bytes;
+  meta.version += 1;
+  return meta_.PutDataset(meta).status();
 }
 
 Result<storage::CatalogOverview> CatalogService::Overview() { return meta_.Overview(30); }

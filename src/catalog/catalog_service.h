@@ -60,6 +60,11 @@ class CatalogService {
   // The dashboard's aggregates; ingests over the last 30 days.
   Result<storage::CatalogOverview> Overview();
 
+  // Rebuilds the dataset's catalog entry from the engine: schema, counts and a fresh
+  // profile from a full scan; business metadata is kept. Used when rows were published
+  // without the ingest's own profile (a released quarantine, a crash after a commit).
+  Status Reprofile(const DatasetName& name);
+
   // Sample rows in storage order, for the dataset page.
   Result<std::unique_ptr<storage::RowCursor>> Rows(const DatasetName& name, int64_t offset,
                                                    int64_t limit);

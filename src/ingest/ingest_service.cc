@@ -61,6 +61,34 @@ class Stopwatch {
 
 std::string Stem(const std::string& path) { return std::filesystem::path(path).stem().string(); }
 
+// The staging table of a gated batch: "_q_" and the job id's unique suffix.
+DatasetName StagedName(const DatasetName& dataset, const std::string& job_id) {
+  return {dataset.zone, "_q_" + job_id.substr(job_id.find('_') + 1)};
+}
+
+// The quarantined job `id`, or why it cannot be released or discarded.
+Result<storage::JobRecord> QuarantinedJob(storage::MetaStore& meta, const std::string& id) {
+  ASSIGN_OR_RETURN(auto job, meta.GetJob(id));
+  if (!job) return NotFound("job '" + id + "' does not exist");
+  if (job->state != storage::JobState::kQuarantined) {
+    return FailedPrecondition("job " + id + " is " + std::string(storage::JobStateName(job->state)) +
+                              "; only quarantined jobs can be released or discarded");
+  }
+  return std::move(*job);
+}
+
+// Updates a job's state and the "state" of its stored result.
+Status SetJobState(storage::MetaStore& meta, storage::JobRecord& job, storage::JobState state) {
+  job.state = state;
+  job.finished_at = NowIso();
+  nlohmann::json details = nlohmann::json::parse(job.details_json, nullptr, false);
+  if (details.is_object()) {
+    details["state"] = storage::JobStateName(state);
+    job.details_json = DumpJson(details);
+  }
+  return meta.PutJob(job);
+}
+
 }  // namespace
 
 class IngestService::Job {
@@ -83,7 +111,8 @@ class IngestService::Job {
       svc_.meta_.PutJob(record_).ToString();
       return st;
     }
-    record_.state = storage::JobState::kSucceeded;
+    record_.state = result_.state == "quarantined" ? storage::JobState::kQuarantined
+                                                    : storage::JobState::kSucceeded;
     record_.details_json = DumpJson(ToJson(result_));
     RETURN_IF_ERROR(svc_.meta_.PutJob(record_));
     Labels zone = {{"zone", std::string(ZoneName(req_.dataset.zone))}};
@@ -97,6 +126,8 @@ class IngestService::Job {
  private:
   Status Prepare() {
     result_.dataset = req_.dataset;
+    result_.mode = req_.mode == storage::WriteMode::kReplace ? "replace" : "append";
+    result_.batch_id = req_.batch_id;
     ASSIGN_OR_RETURN(existing_, svc_.meta_.GetDataset(req_.dataset));
     if (!req_.dept_code.empty()) RETURN_IF_ERROR(svc_.catalog_.RequireDepartment(req_.dept_code));
     if (!existing_ && req_.dept_code.empty()) {
@@ -136,14 +167,44 @@ class IngestService::Job {
     result_.infer_seconds = watch.Lap();
     auto before = svc_.engine_.Stats(req_.dataset);
     result_.row_count_before = before.ok() ? before->row_count : 0;
+    if (svc_.quality_ != nullptr) {
+      ASSIGN_OR_RETURN(gated_, svc_.quality_->HasGate(req_.dataset));
+    }
     Status st = Load();
     result_.load_seconds = watch.Lap();
+    if (st.ok() && gated_) st = PassGate();
     if (st.code() == ErrorCode::kAlreadyExists && !req_.batch_id.empty()) return Skip();
     RETURN_IF_ERROR(st);
+    if (result_.state == "quarantined") return Status::Ok();
     st = Finish();
     result_.catalog_seconds = watch.Lap();
+    if (st.ok() && svc_.quality_ != nullptr) st = CheckPublished();
     return st;
   }
+
+  // A gated batch was loaded into its staging table: publish it if the gate rules pass,
+  // else keep it there and quarantine the job.
+  Status PassGate() {
+    ASSIGN_OR_RETURN(QualityVerdict verdict,
+                     svc_.quality_->CheckBatch(req_.dataset, Staged(), record_.id));
+    result_.quality["gate"] = verdict.summary;
+    if (!verdict.passed) {
+      result_.state = "quarantined";
+      return Status::Ok();
+    }
+    Status moved = svc_.engine_.MoveRows(Staged(), req_.dataset, req_.mode, req_.batch_id);
+    if (!moved.ok()) svc_.engine_.DropDataset(Staged()).ToString();
+    return moved;
+  }
+
+  Status CheckPublished() {
+    ASSIGN_OR_RETURN(QualityVerdict verdict, svc_.quality_->AfterPublish(req_.dataset, record_.id));
+    if (!verdict.summary.is_null()) result_.quality["run"] = verdict.summary;
+    return Status::Ok();
+  }
+
+  // Where a gated batch waits: an engine-internal table no user query can read.
+  DatasetName Staged() const { return StagedName(req_.dataset, record_.id); }
 
   formats::ReaderOptions Options() const {
     formats::ReaderOptions options;
@@ -224,8 +285,11 @@ class IngestService::Job {
   // Pass 2: convert, validate, profile and write every row in one atomic write. This
   // thread parses and converts; one thread appends to the engine and another profiles.
   Status Load() {
-    ASSIGN_OR_RETURN(auto writer, svc_.engine_.BeginWrite(req_.dataset, result_.schema, req_.mode,
-                                                          req_.batch_id));
+    ASSIGN_OR_RETURN(auto writer,
+                     gated_ ? svc_.engine_.BeginWrite(Staged(), result_.schema,
+                                                      storage::WriteMode::kReplace, "")
+                            : svc_.engine_.BeginWrite(req_.dataset, result_.schema, req_.mode,
+                                                      req_.batch_id));
     ASSIGN_OR_RETURN(auto reader, formats::OpenReader(req_.file_path, Options()));
     for (const auto& col : result_.schema) profilers_.emplace_back(col.name, col.type);
     BatchPipe pipe(2, kPipeDepth, kBatchRows, result_.schema.size());
@@ -364,11 +428,34 @@ class IngestService::Job {
   std::vector<catalog::ColumnProfiler> profilers_;
   std::vector<storage::RejectRecord> rejects_;
   uint64_t file_size_ = 0;
+  bool gated_ = false;
 };
 
 Result<IngestResult> IngestService::Ingest(const IngestRequest& request, const ProgressFn& progress) {
   Job job(*this, request, progress);
   return job.Run();
+}
+
+Result<storage::JobRecord> IngestService::Release(const std::string& job_id) {
+  ASSIGN_OR_RETURN(storage::JobRecord job, QuarantinedJob(meta_, job_id));
+  nlohmann::json details = nlohmann::json::parse(job.details_json, nullptr, false);
+  bool replace = details.is_object() && details.value("mode", "append") == "replace";
+  std::string batch_id = details.is_object() ? details.value("batch_id", "") : "";
+  RETURN_IF_ERROR(engine_.MoveRows(StagedName(job.dataset, job.id), job.dataset,
+                                   replace ? storage::WriteMode::kReplace
+                                           : storage::WriteMode::kAppend,
+                                   batch_id));
+  RETURN_IF_ERROR(catalog_.Reprofile(job.dataset));
+  RETURN_IF_ERROR(SetJobState(meta_, job, storage::JobState::kSucceeded));
+  if (quality_ != nullptr) RETURN_IF_ERROR(quality_->AfterPublish(job.dataset, job.id).status());
+  return job;
+}
+
+Result<storage::JobRecord> IngestService::Discard(const std::string& job_id) {
+  ASSIGN_OR_RETURN(storage::JobRecord job, QuarantinedJob(meta_, job_id));
+  RETURN_IF_ERROR(engine_.DropDataset(StagedName(job.dataset, job.id)));
+  RETURN_IF_ERROR(SetJobState(meta_, job, storage::JobState::kDiscarded));
+  return job;
 }
 
 Status IngestService::RecoverInterruptedJobs() {
@@ -378,11 +465,8 @@ Status IngestService::RecoverInterruptedJobs() {
     if (!meta) continue;
     auto stats = engine_.Stats(job.dataset);
     if (!stats.ok() || stats->row_count == meta->row_count) continue;
-    // The engine committed but the catalog update was lost: take the engine's counts.
-    meta->row_count = stats->row_count;
-    meta->bytes = stats->bytes;
-    meta->version += 1;
-    RETURN_IF_ERROR(meta_.PutDataset(*meta).status());
+    // The engine committed but the catalog update was lost: rebuild it from the data.
+    RETURN_IF_ERROR(catalog_.Reprofile(job.dataset));
   }
   return Status::Ok();
 }
@@ -393,6 +477,8 @@ nlohmann::json ToJson(const IngestResult& r) {
   return {{"job_id", r.job_id},
           {"dataset", r.dataset.ToString()},
           {"state", r.state},
+          {"mode", r.mode},
+          {"batch_id", r.batch_id},
           {"rows_read", r.rows_read},
           {"rows_loaded", r.rows_loaded},
           {"rows_rejected", r.rows_rejected},
@@ -405,6 +491,7 @@ nlohmann::json ToJson(const IngestResult& r) {
           {"row_count_after", r.row_count_after},
           {"reconciled", r.reconciled},
           {"seconds", r.seconds},
+          {"quality", r.quality},
           {"timings",
            {{"infer_seconds", r.infer_seconds},
             {"load_seconds", r.load_seconds},

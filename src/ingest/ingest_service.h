@@ -47,7 +47,11 @@ struct IngestRequest {
 struct IngestResult {
   std::string job_id;
   DatasetName dataset;
-  std::string state;  // "succeeded", or "skipped" for an already-loaded batch id
+  // "succeeded"; "skipped" for an already-loaded batch id; "quarantined" when a quality
+  // gate failed and the batch is held aside (see IngestService::Release/Discard).
+  std::string state;
+  std::string mode;      // "append" or "replace"
+  std::string batch_id;  // as requested; "" for none
   int64_t rows_read = 0;
   int64_t rows_loaded = 0;
   int64_t rows_rejected = 0;
@@ -63,6 +67,31 @@ struct IngestResult {
   double infer_seconds = 0;    // pass 1
   double load_seconds = 0;     // pass 2, including the commit
   double catalog_seconds = 0;  // statistics and profile update after the commit
+  // The quality checks' summaries: {"gate": ...} for a gated batch, {"run": ...} for the
+  // dataset's plan after publishing; null when the dataset has no plan.
+  nlohmann::json quality;
+};
+
+// What the quality checks concluded about a batch or a dataset.
+struct QualityVerdict {
+  bool passed = true;      // every gate rule passed (always true for a plain run)
+  nlohmann::json summary;  // e.g. {"run_id", "score", "failed_rules"}; null without a plan
+};
+
+// Quality checks around ingests. The quality service implements it; ingest knows only
+// this interface, so the dependency points from quality's wiring to ingest, not back.
+class IngestQualityHook {
+ public:
+  virtual ~IngestQualityHook() = default;
+  // True when the dataset's plan has gate rules: its batches are staged and checked
+  // before they are published.
+  virtual Result<bool> HasGate(const DatasetName& dataset) = 0;
+  // Evaluates the gate rules of `dataset`'s plan over the staged batch `staged` alone.
+  virtual Result<QualityVerdict> CheckBatch(const DatasetName& dataset, const DatasetName& staged,
+                                            const std::string& job_id) = 0;
+  // Runs the dataset's whole plan after rows were published.
+  virtual Result<QualityVerdict> AfterPublish(const DatasetName& dataset,
+                                              const std::string& job_id) = 0;
 };
 
 // Progress of a running ingest: the pass (1 = inference, 2 = load), bytes done, total.
@@ -73,13 +102,21 @@ class IngestService {
   // Rejects beyond this many per job are counted but not stored.
   static constexpr int64_t kMaxStoredRejects = 100000;
 
+  // `quality`, when given, gates and checks ingests; it must outlive the service.
   IngestService(storage::MetaStore& meta, storage::Engine& engine,
-                catalog::CatalogService& catalog, Metrics& metrics)
-      : meta_(meta), engine_(engine), catalog_(catalog), metrics_(metrics) {}
+                catalog::CatalogService& catalog, Metrics& metrics,
+                IngestQualityHook* quality = nullptr)
+      : meta_(meta), engine_(engine), catalog_(catalog), metrics_(metrics), quality_(quality) {}
 
   // Runs an ingest to completion. A failure after the job was recorded still returns
   // the error, and the job is marked failed with it.
   Result<IngestResult> Ingest(const IngestRequest& request, const ProgressFn& progress = {});
+
+  // Publishes a quarantined job's batch as if its gate had passed (the catalog profile
+  // is rebuilt from a scan), or drops it. FailedPrecondition unless the job is
+  // quarantined. Returns the updated job.
+  Result<storage::JobRecord> Release(const std::string& job_id);
+  Result<storage::JobRecord> Discard(const std::string& job_id);
 
   // Marks jobs left running by a crash as interrupted and brings dataset row counts
   // back in line with the engine. Call once at start-up, before serving.
@@ -92,6 +129,7 @@ class IngestService {
   storage::Engine& engine_;
   catalog::CatalogService& catalog_;
   Metrics& metrics_;
+  IngestQualityHook* quality_;
 };
 
 nlohmann::json ToJson(const IngestResult& r);

@@ -135,5 +135,58 @@ TEST_F(IngestServiceTest, RecoveryTakesTheEngineCountsForInterruptedJobs) {
   EXPECT_EQ(catalog_->Job("job_stuck")->state, storage::JobState::kInterrupted);
 }
 
+// Gates every dataset: a batch passes when it has at most `max_rows` rows.
+class RowLimitGate : public IngestQualityHook {
+ public:
+  RowLimitGate(storage::Engine& engine, int64_t max_rows) : engine_(engine), max_rows_(max_rows) {}
+  Result<bool> HasGate(const DatasetName&) override { return true; }
+  Result<QualityVerdict> CheckBatch(const DatasetName&, const DatasetName& staged,
+                                    const std::string&) override {
+    ASSIGN_OR_RETURN(auto stats, engine_.Stats(staged));
+    return QualityVerdict{stats.row_count <= max_rows_, {{"rows", stats.row_count}}};
+  }
+  Result<QualityVerdict> AfterPublish(const DatasetName&, const std::string&) override {
+    ++published_;
+    return QualityVerdict{true, {{"score", 100}}};
+  }
+  int published_ = 0;
+
+ private:
+  storage::Engine& engine_;
+  int64_t max_rows_;
+};
+
+TEST_F(IngestServiceTest, AFailedGateQuarantinesTheBatchUntilReleased) {
+  RowLimitGate gate(*engine_, 2);
+  service_ = std::make_unique<IngestService>(*meta_, *engine_, *catalog_, metrics_, &gate);
+  auto ok = Ingest(Write("a.csv", "n\n1\n2\n"), "gated");
+  ASSERT_TRUE(ok.ok()) << ok.status().ToString();
+  EXPECT_EQ(ok->state, "succeeded");
+  EXPECT_EQ(gate.published_, 1);
+  auto held = Ingest(Write("b.csv", "n\n3\n4\n5\n"), "gated", storage::WriteMode::kAppend, "b2");
+  ASSERT_TRUE(held.ok()) << held.status().ToString();
+  EXPECT_EQ(held->state, "quarantined");
+  EXPECT_EQ(held->quality["gate"]["rows"], 3);
+  EXPECT_EQ(catalog_->Get({Zone::kRaw, "gated"})->row_count, 2);
+  EXPECT_EQ(catalog_->Job(held->job_id)->state, storage::JobState::kQuarantined);
+  EXPECT_FALSE(engine_->Query("SELECT * FROM raw._q_x", {}).ok());
+
+  auto released = service_->Release(held->job_id);
+  ASSERT_TRUE(released.ok()) << released.status().ToString();
+  EXPECT_EQ(released->state, storage::JobState::kSucceeded);
+  auto meta = catalog_->Get({Zone::kRaw, "gated"});
+  EXPECT_EQ(meta->row_count, 5);
+  EXPECT_NE(meta->columns[0].profile_json.find("\"max\":\"5\""), std::string::npos);
+  EXPECT_TRUE(*engine_->HasBatch({Zone::kRaw, "gated"}, "b2"));
+  EXPECT_EQ(service_->Release(held->job_id).status().code(), ErrorCode::kFailedPrecondition);
+
+  auto again = Ingest(Write("c.csv", "n\n6\n7\n8\n"), "gated");
+  ASSERT_TRUE(again.ok());
+  auto discarded = service_->Discard(again->job_id);
+  ASSERT_TRUE(discarded.ok());
+  EXPECT_EQ(discarded->state, storage::JobState::kDiscarded);
+  EXPECT_EQ(catalog_->Get({Zone::kRaw, "gated"})->row_count, 5);
+}
+
 }  // namespace
 }  // namespace citydata::ingest

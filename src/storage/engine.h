@@ -81,6 +81,15 @@ class Engine {
                                                           const Schema& schema, WriteMode mode,
                                                           const std::string& batch_id) = 0;
 
+  // Moves every row of `from` into `to` (same zone, same schema; `to` is created with
+  // that schema if absent, or replaced by `from`'s rows under kReplace) and drops `from`,
+  // in one atomic step that also records `batch_id` (if any) for `to`, failing with
+  // AlreadyExists like BeginWrite when it was already committed. Used to publish a batch
+  // held in quarantine. Names starting with "_" are engine-internal: user SQL cannot
+  // read them, so a staged batch stays invisible until it is moved.
+  virtual Status MoveRows(const DatasetName& from, const DatasetName& to, WriteMode mode,
+                          const std::string& batch_id) = 0;
+
   // True when `batch_id` was committed for `dataset`.
   virtual Result<bool> HasBatch(const DatasetName& dataset, const std::string& batch_id) = 0;
 

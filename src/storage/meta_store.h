@@ -57,8 +57,11 @@ struct DatasetFilter {
   int64_t offset = 0;
 };
 
-enum class JobState { kRunning, kSucceeded, kFailed, kInterrupted };
-std::string_view JobStateName(JobState s);  // "running", "succeeded", "failed", "interrupted"
+// An ingest is quarantined when a quality gate failed: its batch is held aside until a
+// steward releases it (then it succeeds) or discards it.
+enum class JobState { kRunning, kSucceeded, kFailed, kInterrupted, kQuarantined, kDiscarded };
+// "running", "succeeded", "failed", "interrupted", "quarantined", "discarded"
+std::string_view JobStateName(JobState s);
 
 struct JobRecord {
   std::string id;

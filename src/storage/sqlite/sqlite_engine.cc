@@ -20,12 +20,18 @@ constexpr int kZoneCount = 4;
 
 std::string_view DeclaredType(ColumnType type) {
   switch (type) {
-    case ColumnType::kInteger: return "INTEGER";
-    case ColumnType::kDecimal: return "REAL";
-    case ColumnType::kBoolean: return "BOOLEAN";
-    case ColumnType::kDate: return "DATE";
-    case ColumnType::kTimestamp: return "TIMESTAMP";
-    case ColumnType::kText: return "TEXT";
+    case ColumnType::kInteger:
+      return "INTEGER";
+    case ColumnType::kDecimal:
+      return "REAL";
+    case ColumnType::kBoolean:
+      return "BOOLEAN";
+    case ColumnType::kDate:
+      return "DATE";
+    case ColumnType::kTimestamp:
+      return "TIMESTAMP";
+    case ColumnType::kText:
+      return "TEXT";
   }
   return "TEXT";
 }
@@ -72,14 +78,14 @@ Status ConfigureWriter(sqlite3* db) {
 
 Result<std::optional<Schema>> ReadSchema(sqlite3* db, std::string_view schema_name,
                                          const std::string& table) {
-  ASSIGN_OR_RETURN(StmtPtr stmt, sqlite::Prepare(db, "SELECT name, type FROM " +
-                                                         std::string(schema_name) +
-                                                         ".pragma_table_info(?)"));
+  ASSIGN_OR_RETURN(StmtPtr stmt,
+                   sqlite::Prepare(db, "SELECT name, type FROM " + std::string(schema_name) +
+                                           ".pragma_table_info(?)"));
   sqlite::BindText(stmt.get(), 1, table);
   Schema schema;
   while (sqlite3_step(stmt.get()) == SQLITE_ROW) {
-    schema.push_back({sqlite::ColumnText(stmt.get(), 0),
-                      TypeFromDeclared(sqlite::ColumnText(stmt.get(), 1))});
+    schema.push_back(
+        {sqlite::ColumnText(stmt.get(), 0), TypeFromDeclared(sqlite::ColumnText(stmt.get(), 1))});
   }
   if (schema.empty()) return std::optional<Schema>();
   return std::optional<Schema>(std::move(schema));
@@ -91,6 +97,24 @@ bool SameSchema(const Schema& a, const Schema& b) {
     if (a[i].name != b[i].name || a[i].type != b[i].type) return false;
   }
   return true;
+}
+
+// Inside an open write transaction: records `batch_id` for `d`, or fails with
+// AlreadyExists when it was committed before. The record commits or rolls back with the
+// rows it stands for.
+Status RecordBatch(sqlite3* db, const DatasetName& d, const std::string& batch_id) {
+  ASSIGN_OR_RETURN(StmtPtr seen, sqlite::Prepare(db, "SELECT 1 FROM " + std::string(kBatchTable) +
+                                                         " WHERE dataset = ? AND batch_id = ?"));
+  sqlite::BindText(seen.get(), 1, d.name);
+  sqlite::BindText(seen.get(), 2, batch_id);
+  if (sqlite3_step(seen.get()) == SQLITE_ROW) {
+    return AlreadyExists("batch '" + batch_id + "' was already loaded into " + d.ToString());
+  }
+  ASSIGN_OR_RETURN(StmtPtr add, sqlite::Prepare(db, "INSERT INTO " + std::string(kBatchTable) +
+                                                        " VALUES (?, ?, datetime('now'))"));
+  sqlite::BindText(add.get(), 1, d.name);
+  sqlite::BindText(add.get(), 2, batch_id);
+  return sqlite::StepDone(db, add.get());
 }
 
 // --- the write path -------------------------------------------------------------------
@@ -114,7 +138,7 @@ class SqliteBatchWriter final : public BatchWriter {
   // Runs inside the open transaction: checks the batch id and the stored schema,
   // creates or replaces the table, and prepares the insert.
   Status Begin(const Schema& schema, WriteMode mode) {
-    if (!batch_id_.empty()) RETURN_IF_ERROR(CheckNewBatch());
+    if (!batch_id_.empty()) RETURN_IF_ERROR(RecordBatch(db_.get(), dataset_, batch_id_));
     ASSIGN_OR_RETURN(auto stored, ReadSchema(db_.get(), "main", dataset_.name));
     if (mode == WriteMode::kReplace && stored) {
       RETURN_IF_ERROR(sqlite::Exec(db_.get(), "DROP TABLE " + TableRef(dataset_)));
@@ -140,29 +164,8 @@ class SqliteBatchWriter final : public BatchWriter {
     return sqlite::StepDone(db_.get(), insert_.get());
   }
 
-  Status CheckNewBatch() {
-    ASSIGN_OR_RETURN(StmtPtr stmt,
-                     sqlite::Prepare(db_.get(), "SELECT 1 FROM " + std::string(kBatchTable) +
-                                                    " WHERE dataset = ? AND batch_id = ?"));
-    sqlite::BindText(stmt.get(), 1, dataset_.name);
-    sqlite::BindText(stmt.get(), 2, batch_id_);
-    if (sqlite3_step(stmt.get()) == SQLITE_ROW) {
-      return AlreadyExists("batch '" + batch_id_ + "' was already loaded into " +
-                           dataset_.ToString());
-    }
-    return Status::Ok();
-  }
-
   Status Commit() override {
     insert_.reset();
-    if (!batch_id_.empty()) {
-      ASSIGN_OR_RETURN(StmtPtr stmt,
-                       sqlite::Prepare(db_.get(), "INSERT INTO " + std::string(kBatchTable) +
-                                                      " VALUES (?, ?, datetime('now'))"));
-      sqlite::BindText(stmt.get(), 1, dataset_.name);
-      sqlite::BindText(stmt.get(), 2, batch_id_);
-      RETURN_IF_ERROR(sqlite::StepDone(db_.get(), stmt.get()));
-    }
     if (sqlite3_exec(db_.get(), "COMMIT", nullptr, nullptr, nullptr) != SQLITE_OK) {
       return sqlite::Error(db_.get(), "commit failed");
     }
@@ -184,21 +187,23 @@ class SqliteBatchWriter final : public BatchWriter {
 
 // --- the read path --------------------------------------------------------------------
 
+// SQLite's own tables, and the engine's: batch ids and quarantined batches ("_q_...").
 bool IsInternalTable(const char* table) {
   if (table == nullptr) return false;
-  return std::strncmp(table, "sqlite_", 7) == 0 ||
-         std::strncmp(table, kBatchTable.data(), kBatchTable.size()) == 0;
+  return std::strncmp(table, "sqlite_", 7) == 0 || table[0] == '_';
 }
 
-// Deny by default: only reading tables and calling functions is allowed.
-int ReadOnlyAuthorizer(void*, int action, const char* arg1, const char*, const char*, const char*) {
+// Deny by default: only reading tables and calling functions is allowed. The user data
+// is non-null for the engine's own connections, which may read its internal tables.
+int ReadOnlyAuthorizer(void* internal, int action, const char* arg1, const char*, const char*,
+                       const char*) {
   switch (action) {
     case SQLITE_SELECT:
     case SQLITE_FUNCTION:
     case SQLITE_RECURSIVE:
       return SQLITE_OK;
     case SQLITE_READ:
-      return IsInternalTable(arg1) ? SQLITE_DENY : SQLITE_OK;
+      return IsInternalTable(arg1) && internal == nullptr ? SQLITE_DENY : SQLITE_OK;
     default:
       return SQLITE_DENY;
   }
@@ -237,15 +242,17 @@ bool OnlyTrivia(std::string_view tail) {
 
 class SqliteEngine::Lease {
  public:
-  Lease(SqliteEngine* engine, DbPtr db) : engine_(engine), db_(std::move(db)) {}
+  Lease(SqliteEngine* engine, Reader kind, DbPtr db)
+      : engine_(engine), kind_(kind), db_(std::move(db)) {}
   ~Lease() {
     sqlite3_progress_handler(db_.get(), 0, nullptr, nullptr);
-    engine_->ReleaseReader(std::move(db_));
+    engine_->ReleaseReader(kind_, std::move(db_));
   }
   sqlite3* db() const { return db_.get(); }
 
  private:
   SqliteEngine* engine_;
+  Reader kind_;
   DbPtr db_;
 };
 
@@ -279,7 +286,8 @@ class SqliteCursor final : public RowCursor {
     }
     if (rc != SQLITE_ROW) return StepError(rc);
     row.resize(names_.size());
-    for (size_t i = 0; i < names_.size(); ++i) row[i] = sqlite::ColumnValue(stmt_.get(), static_cast<int>(i));
+    for (size_t i = 0; i < names_.size(); ++i)
+      row[i] = sqlite::ColumnValue(stmt_.get(), static_cast<int>(i));
     ++rows_;
     return true;
   }
@@ -358,13 +366,14 @@ std::string SqliteEngine::ZonePath(Zone zone) const {
 Result<std::unique_ptr<SqliteEngine>> SqliteEngine::Open(const std::string& dir) {
   std::unique_ptr<SqliteEngine> engine(new SqliteEngine(dir));
   for (Zone zone : kAllZones) {
-    ASSIGN_OR_RETURN(DbPtr db, sqlite::Open(engine->ZonePath(zone),
-                                            SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE));
+    ASSIGN_OR_RETURN(
+        DbPtr db, sqlite::Open(engine->ZonePath(zone), SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE));
     // Larger pages suit wide, bulk-loaded tables (fewer B-tree pages to split and
     // write); it only takes effect when the file is created.
     RETURN_IF_ERROR(sqlite::Exec(db.get(), "PRAGMA page_size=16384"));
     RETURN_IF_ERROR(ConfigureWriter(db.get()));
-    RETURN_IF_ERROR(sqlite::Exec(db.get(), "CREATE TABLE IF NOT EXISTS " + std::string(kBatchTable) +
+    RETURN_IF_ERROR(sqlite::Exec(db.get(), "CREATE TABLE IF NOT EXISTS " +
+                                               std::string(kBatchTable) +
                                                " (dataset TEXT NOT NULL, batch_id TEXT NOT NULL, "
                                                "committed_at TEXT NOT NULL, "
                                                "PRIMARY KEY (dataset, batch_id))"));
@@ -384,26 +393,29 @@ Result<DbPtr> SqliteEngine::OpenReader() {
   return db;
 }
 
-Result<std::unique_ptr<SqliteEngine::Lease>> SqliteEngine::AcquireReader() {
+Result<std::unique_ptr<SqliteEngine::Lease>> SqliteEngine::AcquireReader(Reader kind) {
+  auto& idle = idle_readers_[static_cast<size_t>(kind)];
   {
     std::lock_guard lock(pool_mu_);
-    if (!idle_readers_.empty()) {
-      DbPtr db = std::move(idle_readers_.back());
-      idle_readers_.pop_back();
-      return std::make_unique<Lease>(this, std::move(db));
+    if (!idle.empty()) {
+      DbPtr db = std::move(idle.back());
+      idle.pop_back();
+      return std::make_unique<Lease>(this, kind, std::move(db));
     }
   }
   ASSIGN_OR_RETURN(DbPtr db, OpenReader());
   // Defense in depth: the connection cannot write, attach more files or run PRAGMAs.
   RETURN_IF_ERROR(sqlite::Exec(db.get(), "PRAGMA query_only=ON"));
   sqlite3_limit(db.get(), SQLITE_LIMIT_ATTACHED, kZoneCount);
-  sqlite3_set_authorizer(db.get(), ReadOnlyAuthorizer, nullptr);
-  return std::make_unique<Lease>(this, std::move(db));
+  // Any non-null pointer marks an internal connection; `this` is a convenient one.
+  sqlite3_set_authorizer(db.get(), ReadOnlyAuthorizer, kind == Reader::kInternal ? this : nullptr);
+  return std::make_unique<Lease>(this, kind, std::move(db));
 }
 
-void SqliteEngine::ReleaseReader(DbPtr db) {
+void SqliteEngine::ReleaseReader(Reader kind, DbPtr db) {
   std::lock_guard lock(pool_mu_);
-  if (idle_readers_.size() < 16) idle_readers_.push_back(std::move(db));
+  auto& idle = idle_readers_[static_cast<size_t>(kind)];
+  if (idle.size() < 16) idle.push_back(std::move(db));
 }
 
 Result<std::optional<Schema>> SqliteEngine::GetSchema(const DatasetName& dataset) {
@@ -418,8 +430,8 @@ Result<std::unique_ptr<BatchWriter>> SqliteEngine::BeginWrite(const DatasetName&
   std::unique_lock lock(zone_write_mu_[static_cast<size_t>(dataset.zone)]);
   // NOMUTEX: the writer's connection is used by one thread at a time (BatchWriter's
   // contract), so SQLite's per-call mutexes would be pure overhead on the bulk path.
-  ASSIGN_OR_RETURN(DbPtr db, sqlite::Open(ZonePath(dataset.zone),
-                                          SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX));
+  ASSIGN_OR_RETURN(
+      DbPtr db, sqlite::Open(ZonePath(dataset.zone), SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX));
   RETURN_IF_ERROR(ConfigureWriter(db.get()));
   RETURN_IF_ERROR(sqlite::Exec(db.get(), "BEGIN IMMEDIATE"));
   // The writer owns the transaction from here: any early return rolls it back.
@@ -430,24 +442,61 @@ Result<std::unique_ptr<BatchWriter>> SqliteEngine::BeginWrite(const DatasetName&
   return std::unique_ptr<BatchWriter>(std::move(writer));
 }
 
+Status SqliteEngine::MoveRows(const DatasetName& from, const DatasetName& to, WriteMode mode,
+                              const std::string& batch_id) {
+  if (from.zone != to.zone) return InvalidArgument("rows move only within one zone");
+  ASSIGN_OR_RETURN(auto schema, GetSchema(from));
+  if (!schema) return NotFound("dataset " + from.ToString() + " does not exist");
+  std::unique_lock lock(zone_write_mu_[static_cast<size_t>(to.zone)]);
+  ASSIGN_OR_RETURN(DbPtr db, sqlite::Open(ZonePath(to.zone), SQLITE_OPEN_READWRITE));
+  RETURN_IF_ERROR(ConfigureWriter(db.get()));
+  RETURN_IF_ERROR(sqlite::Exec(db.get(), "BEGIN IMMEDIATE"));
+  auto move = [&]() -> Status {
+    if (!batch_id.empty()) RETURN_IF_ERROR(RecordBatch(db.get(), to, batch_id));
+    ASSIGN_OR_RETURN(auto stored, ReadSchema(db.get(), "main", to.name));
+    if (mode == WriteMode::kReplace && stored) {
+      RETURN_IF_ERROR(sqlite::Exec(db.get(), "DROP TABLE " + TableRef(to)));
+      stored.reset();
+    }
+    if (!stored) {
+      RETURN_IF_ERROR(sqlite::Exec(db.get(), CreateTableSql(to, *schema)));
+    } else if (!SameSchema(*stored, *schema)) {
+      return FailedPrecondition("the rows of " + from.ToString() + " do not match the schema of " +
+                                to.ToString());
+    }
+    return sqlite::Exec(db.get(), "INSERT INTO " + TableRef(to) + " SELECT * FROM " +
+                                      TableRef(from) + "; DROP TABLE " + TableRef(from) + ";");
+  };
+  Status st = move();
+  if (!st.ok()) {
+    sqlite::Exec(db.get(), "ROLLBACK").ToString();
+    return st;
+  }
+  RETURN_IF_ERROR(sqlite::Exec(db.get(), "COMMIT"));
+  ScheduleCheckpoint(to.zone);
+  return Status::Ok();
+}
+
 Result<bool> SqliteEngine::HasBatch(const DatasetName& dataset, const std::string& batch_id) {
   std::lock_guard lock(admin_mu_);
-  ASSIGN_OR_RETURN(StmtPtr stmt,
-                   sqlite::Prepare(admin_.get(), "SELECT 1 FROM " + std::string(ZoneName(dataset.zone)) +
-                                                     "." + std::string(kBatchTable) +
-                                                     " WHERE dataset = ? AND batch_id = ?"));
+  ASSIGN_OR_RETURN(
+      StmtPtr stmt,
+      sqlite::Prepare(admin_.get(), "SELECT 1 FROM " + std::string(ZoneName(dataset.zone)) + "." +
+                                        std::string(kBatchTable) +
+                                        " WHERE dataset = ? AND batch_id = ?"));
   sqlite::BindText(stmt.get(), 1, dataset.name);
   sqlite::BindText(stmt.get(), 2, batch_id);
   return sqlite3_step(stmt.get()) == SQLITE_ROW;
 }
 
-Result<std::unique_ptr<RowCursor>> SqliteEngine::RunSelect(std::string_view sql,
+Result<std::unique_ptr<RowCursor>> SqliteEngine::RunSelect(Reader kind, std::string_view sql,
                                                            const QueryLimits& limits,
                                                            std::vector<Value> params) {
-  ASSIGN_OR_RETURN(auto lease, AcquireReader());
+  ASSIGN_OR_RETURN(auto lease, AcquireReader(kind));
   sqlite3_stmt* raw = nullptr;
   const char* tail = nullptr;
-  int rc = sqlite3_prepare_v3(lease->db(), sql.data(), static_cast<int>(sql.size()), 0, &raw, &tail);
+  int rc =
+      sqlite3_prepare_v3(lease->db(), sql.data(), static_cast<int>(sql.size()), 0, &raw, &tail);
   StmtPtr stmt(raw);
   if (rc == SQLITE_AUTH) {
     return PermissionDenied(
@@ -464,14 +513,15 @@ Result<std::unique_ptr<RowCursor>> SqliteEngine::RunSelect(std::string_view sql,
   if (!sqlite3_stmt_readonly(stmt.get())) {
     return PermissionDenied("the query would change data; only read-only queries are allowed");
   }
-  for (size_t i = 0; i < params.size(); ++i) sqlite::Bind(stmt.get(), static_cast<int>(i + 1), params[i]);
+  for (size_t i = 0; i < params.size(); ++i)
+    sqlite::Bind(stmt.get(), static_cast<int>(i + 1), params[i]);
   return std::unique_ptr<RowCursor>(
       std::make_unique<SqliteCursor>(std::move(lease), std::move(stmt), limits));
 }
 
 Result<std::unique_ptr<RowCursor>> SqliteEngine::Query(std::string_view sql,
                                                        const QueryLimits& limits) {
-  return RunSelect(sql, limits, {});
+  return RunSelect(Reader::kUser, sql, limits, {});
 }
 
 Result<std::unique_ptr<RowCursor>> SqliteEngine::Scan(const DatasetName& dataset, int64_t offset,
@@ -479,7 +529,8 @@ Result<std::unique_ptr<RowCursor>> SqliteEngine::Scan(const DatasetName& dataset
   QueryLimits limits;
   limits.max_rows = limit;
   limits.timeout = std::chrono::minutes(10);
-  return RunSelect("SELECT * FROM " + QualifiedRef(dataset) + " LIMIT ? OFFSET ?", limits,
+  return RunSelect(Reader::kInternal,
+                   "SELECT * FROM " + QualifiedRef(dataset) + " LIMIT ? OFFSET ?", limits,
                    {Value(limit), Value(offset)});
 }
 
@@ -500,9 +551,11 @@ Result<std::unique_ptr<RowCursor>> SqliteEngine::ScanPart(const DatasetName& dat
   int64_t lo = 0, hi = -1;
   {
     std::lock_guard lock(admin_mu_);
-    ASSIGN_OR_RETURN(StmtPtr range, sqlite::Prepare(admin_.get(), "SELECT min(rowid), max(rowid) FROM " +
-                                                                      QualifiedRef(dataset)));
-    if (sqlite3_step(range.get()) == SQLITE_ROW && sqlite3_column_type(range.get(), 0) != SQLITE_NULL) {
+    ASSIGN_OR_RETURN(StmtPtr range,
+                     sqlite::Prepare(admin_.get(), "SELECT min(rowid), max(rowid) FROM " +
+                                                       QualifiedRef(dataset)));
+    if (sqlite3_step(range.get()) == SQLITE_ROW &&
+        sqlite3_column_type(range.get(), 0) != SQLITE_NULL) {
       lo = sqlite3_column_int64(range.get(), 0);
       hi = sqlite3_column_int64(range.get(), 1);
     }
@@ -514,7 +567,8 @@ Result<std::unique_ptr<RowCursor>> SqliteEngine::ScanPart(const DatasetName& dat
   QueryLimits limits;
   limits.max_rows = std::numeric_limits<int64_t>::max();
   limits.timeout = std::chrono::hours(24);
-  return RunSelect(select + " FROM " + QualifiedRef(dataset) + " WHERE rowid BETWEEN ? AND ?",
+  return RunSelect(Reader::kInternal,
+                   select + " FROM " + QualifiedRef(dataset) + " WHERE rowid BETWEEN ? AND ?",
                    limits, {Value(from), Value(to)});
 }
 
@@ -523,7 +577,8 @@ Result<TableStats> SqliteEngine::Stats(const DatasetName& dataset) {
   TableStats stats;
   ASSIGN_OR_RETURN(StmtPtr count,
                    sqlite::Prepare(admin_.get(), "SELECT count(*) FROM " + QualifiedRef(dataset)));
-  if (sqlite3_step(count.get()) == SQLITE_ROW) stats.row_count = sqlite3_column_int64(count.get(), 0);
+  if (sqlite3_step(count.get()) == SQLITE_ROW)
+    stats.row_count = sqlite3_column_int64(count.get(), 0);
   auto size = sqlite::Prepare(admin_.get(),
                               "SELECT coalesce(sum(pgsize), 0) FROM dbstat(?, 1) WHERE name = ?");
   if (size.ok()) {
@@ -537,10 +592,11 @@ Result<TableStats> SqliteEngine::Stats(const DatasetName& dataset) {
 Status SqliteEngine::DropDataset(const DatasetName& dataset) {
   std::unique_lock lock(zone_write_mu_[static_cast<size_t>(dataset.zone)]);
   ASSIGN_OR_RETURN(DbPtr db, sqlite::Open(ZonePath(dataset.zone), SQLITE_OPEN_READWRITE));
-  RETURN_IF_ERROR(sqlite::Exec(db.get(), "BEGIN IMMEDIATE; DROP TABLE IF EXISTS " +
-                                             TableRef(dataset) + ";"));
-  ASSIGN_OR_RETURN(StmtPtr del, sqlite::Prepare(db.get(), "DELETE FROM " + std::string(kBatchTable) +
-                                                              " WHERE dataset = ?"));
+  RETURN_IF_ERROR(
+      sqlite::Exec(db.get(), "BEGIN IMMEDIATE; DROP TABLE IF EXISTS " + TableRef(dataset) + ";"));
+  ASSIGN_OR_RETURN(
+      StmtPtr del,
+      sqlite::Prepare(db.get(), "DELETE FROM " + std::string(kBatchTable) + " WHERE dataset = ?"));
   sqlite::BindText(del.get(), 1, dataset.name);
   RETURN_IF_ERROR(sqlite::StepDone(db.get(), del.get()));
   del.reset();
@@ -552,12 +608,13 @@ Status SqliteEngine::DropDataset(const DatasetName& dataset) {
 Status SqliteEngine::CheckIntegrity() {
   std::lock_guard lock(admin_mu_);
   for (Zone zone : kAllZones) {
-    ASSIGN_OR_RETURN(StmtPtr stmt, sqlite::Prepare(admin_.get(), "PRAGMA " +
-                                                                     std::string(ZoneName(zone)) +
-                                                                     ".integrity_check"));
+    ASSIGN_OR_RETURN(StmtPtr stmt,
+                     sqlite::Prepare(admin_.get(),
+                                     "PRAGMA " + std::string(ZoneName(zone)) + ".integrity_check"));
     while (sqlite3_step(stmt.get()) == SQLITE_ROW) {
       std::string line = sqlite::ColumnText(stmt.get(), 0);
-      if (line != "ok") return Internal("zone " + std::string(ZoneName(zone)) + " is damaged: " + line);
+      if (line != "ok")
+        return Internal("zone " + std::string(ZoneName(zone)) + " is damaged: " + line);
     }
   }
   return Status::Ok();

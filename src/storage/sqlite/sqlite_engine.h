@@ -32,6 +32,8 @@ class SqliteEngine final : public Engine {
   Result<std::unique_ptr<BatchWriter>> BeginWrite(const DatasetName& dataset, const Schema& schema,
                                                   WriteMode mode,
                                                   const std::string& batch_id) override;
+  Status MoveRows(const DatasetName& from, const DatasetName& to, WriteMode mode,
+                  const std::string& batch_id) override;
   Result<bool> HasBatch(const DatasetName& dataset, const std::string& batch_id) override;
   Result<std::unique_ptr<RowCursor>> Scan(const DatasetName& dataset, int64_t offset,
                                           int64_t limit) override;
@@ -50,10 +52,13 @@ class SqliteEngine final : public Engine {
   explicit SqliteEngine(std::string dir);
   std::string ZonePath(Zone zone) const;
   Result<sqlite::DbPtr> OpenReader();
-  Result<std::unique_ptr<Lease>> AcquireReader();
-  void ReleaseReader(sqlite::DbPtr db);
-  Result<std::unique_ptr<RowCursor>> RunSelect(std::string_view sql, const QueryLimits& limits,
-                                               std::vector<Value> params);
+  // Who a read connection serves: user SQL may not see engine-internal tables (names
+  // starting with "_": batch ids, quarantined batches); the engine's own scans may.
+  enum class Reader { kUser, kInternal };
+  Result<std::unique_ptr<Lease>> AcquireReader(Reader kind);
+  void ReleaseReader(Reader kind, sqlite::DbPtr db);
+  Result<std::unique_ptr<RowCursor>> RunSelect(Reader kind, std::string_view sql,
+                                               const QueryLimits& limits, std::vector<Value> params);
   // Asks the checkpointer to checkpoint `zone`'s file.
   void ScheduleCheckpoint(Zone zone);
   void CheckpointLoop();
@@ -63,7 +68,7 @@ class SqliteEngine final : public Engine {
   // waiting writers in-process and fair instead of spinning on busy timeouts.
   std::array<std::mutex, 4> zone_write_mu_;
   std::mutex pool_mu_;
-  std::vector<sqlite::DbPtr> idle_readers_;  // GUARDED_BY(pool_mu_)
+  std::array<std::vector<sqlite::DbPtr>, 2> idle_readers_;  // GUARDED_BY(pool_mu_), by Reader
   std::mutex admin_mu_;
   sqlite::DbPtr admin_;  // GUARDED_BY(admin_mu_): stats and integrity checks, no authorizer
   std::mutex checkpoint_mu_;

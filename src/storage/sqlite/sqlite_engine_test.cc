@@ -93,6 +93,15 @@ TEST_F(SqliteEngineTest, RefusesEverythingButOneReadOnlyQuery) {
   EXPECT_EQ(Count("SELECT count(*) FROM raw.people"), 1);
 }
 
+TEST_F(SqliteEngineTest, InternalTablesAreHiddenFromUserSql) {
+  DatasetName staged{Zone::kRaw, "_q_job1"};
+  Load(staged, WriteMode::kAppend, {{int64_t{1}, std::string("secret")}});
+  EXPECT_EQ(engine_->Query("SELECT * FROM raw._q_job1", {}).status().code(),
+            ErrorCode::kPermissionDenied);
+  auto scan = engine_->ScanPart(staged, {}, 0, 1);
+  ASSERT_TRUE(scan.ok()) << scan.status().ToString();
+}
+
 TEST_F(SqliteEngineTest, RowCapTruncatesAndTimeoutStops) {
   QueryLimits limits;
   limits.max_rows = 3;
@@ -134,6 +143,17 @@ TEST_F(SqliteEngineTest, ScanPagesRows) {
   ASSERT_TRUE(*(*c)->Next(row));
   EXPECT_EQ(std::get<int64_t>(row[0]), 2);
   EXPECT_FALSE(*(*c)->Next(row));
+}
+
+TEST_F(SqliteEngineTest, MoveRowsPublishesAStagedBatchAtomically) {
+  Load(ds_, WriteMode::kAppend, {{int64_t{1}, std::string("a")}});
+  DatasetName staged{Zone::kRaw, "people_staged"};
+  Load(staged, WriteMode::kAppend, {{int64_t{2}, std::string("b")}, {int64_t{3}, std::string("c")}});
+  ASSERT_TRUE(engine_->MoveRows(staged, ds_, WriteMode::kAppend, "b7").ok());
+  EXPECT_EQ(Count("SELECT count(*) FROM raw.people"), 3);
+  EXPECT_TRUE(*engine_->HasBatch(ds_, "b7"));
+  EXPECT_FALSE(engine_->GetSchema(staged)->has_value());
+  EXPECT_EQ(engine_->MoveRows(staged, ds_, WriteMode::kAppend, "").code(), ErrorCode::kNotFound);
 }
 
 TEST_F(SqliteEngineTest, ScanPartsCoverEveryRowOnce) {

@@ -47,7 +47,8 @@ CREATE TABLE tokens (
 )sql",
 };
 
-constexpr std::string_view kJobStates[] = {"running", "succeeded", "failed", "interrupted"};
+constexpr std::string_view kJobStates[] = {"running",     "succeeded",   "failed",
+                                           "interrupted", "quarantined", "discarded"};
 
 JobState ParseJobState(std::string_view s) {
   for (size_t i = 0; i < std::size(kJobStates); ++i) {
