@@ -3,6 +3,7 @@
 #include <filesystem>
 #include <iostream>
 
+#include "cli/governance_commands.h"
 #include "cli/query_command.h"
 #include "cli/session.h"
 #include "core/json_util.h"
@@ -314,6 +315,8 @@ void RegisterClientCommands(CLI::App& app, GlobalOptions& options) {
   AddJobs(app, options);
   AddDescribe(app, options);
   AddQueryCommand(app, options);
+  AddStandardsCommands(app, options);
+  AddQualityCommands(app, options);
 }
 
 }  // namespace citydata::cli

@@ -4,7 +4,8 @@
 
 #include "catalog/catalog_json.h"
 #include "core/json_util.h"
-#include "http/api_params.h"
+#include "http/api_sections.h"
+#include "http/api_support.h"
 #include "http/console.h"
 #include "http/error_map.h"
 #include "http/openapi.h"
@@ -15,67 +16,39 @@ namespace {
 
 using nlohmann::json;
 
-// Unwraps a Result inside a handler, answering with the mapped error on failure.
-#define TRY_ASSIGN(lhs, expr) TRY_ASSIGN_IMPL(CITYDATA_CONCAT(_try_, __LINE__), lhs, expr)
-#define TRY_ASSIGN_IMPL(tmp, lhs, expr)                \
-  auto tmp = (expr);                                   \
-  if (!tmp.ok()) return ErrorResponse(tmp.status());   \
-  lhs = std::move(tmp).value()
-#define TRY(expr)                                      \
-  do {                                                 \
-    Status _st = (expr);                               \
-    if (!_st.ok()) return ErrorResponse(_st);          \
-  } while (false)
-
-const std::vector<Param> kPage = {
-    {"limit", "query", "integer", false, "page size"},
-    {"offset", "query", "integer", false, "rows to skip"}};
-const std::vector<Param> kDataset = {
-    {"zone", "path", "string", true, "raw, std, fact or theme"},
-    {"name", "path", "string", true, "the dataset's name within its zone"}};
-
-std::vector<Param> Concat(std::vector<Param> a, const std::vector<Param>& b) {
-  a.insert(a.end(), b.begin(), b.end());
-  return a;
-}
-
-json PageJson(json items, int64_t total, int64_t limit, int64_t offset) {
-  return {{"items", std::move(items)}, {"total", total}, {"limit", limit}, {"offset", offset}};
-}
-
-class Api {
+class CatalogApi : public std::enable_shared_from_this<CatalogApi> {
  public:
-  explicit Api(const ApiContext& ctx) : ctx_(ctx) {}
+  explicit CatalogApi(const ApiContext& ctx) : ctx_(ctx) {}
 
   std::vector<Endpoint> Endpoints() {
     return {
         {Method::kGet, "/api/v1/session", "Who the token belongs to", "session", {}, nullptr,
-         false, [this](Request& r) { return Session(r); }},
+         false, [self = shared_from_this()](Request& r) { return self->Session(r); }},
         {Method::kGet, "/api/v1/overview",
          "Dashboard aggregates: totals, datasets and rows by department and zone, ingests per day",
-         "catalog", {}, nullptr, false, [this](Request& r) { return Overview(r); }},
+         "catalog", {}, nullptr, false, [self = shared_from_this()](Request& r) { return self->Overview(r); }},
         {Method::kGet, "/api/v1/departments", "List departments", "catalog", {}, nullptr, false,
-         [this](Request& r) { return Departments(r); }},
+         [self = shared_from_this()](Request& r) { return self->Departments(r); }},
         {Method::kPost, "/api/v1/departments", "Add a department", "catalog", {},
          "{\"code\": \"gaj\", \"name\": \"市公安局\"}", false,
-         [this](Request& r) { return AddDepartment(r); }},
+         [self = shared_from_this()](Request& r) { return self->AddDepartment(r); }},
         {Method::kGet, "/api/v1/datasets", "Search the dataset catalog", "catalog",
          Concat({{"search", "query", "string", false, "substring of names, titles, "
                                                       "descriptions, tags or column names"},
                  {"zone", "query", "string", false, "raw, std, fact or theme"},
                  {"dept", "query", "string", false, "owner department code"}},
-                kPage),
-         nullptr, false, [this](Request& r) { return Datasets(r); }},
+                PageParams()),
+         nullptr, false, [self = shared_from_this()](Request& r) { return self->Datasets(r); }},
         {Method::kGet, "/api/v1/datasets/{zone}/{name}", "A dataset's metadata and profile",
-         "catalog", kDataset, nullptr, false, [this](Request& r) { return Dataset(r); }},
+         "catalog", DatasetParams(), nullptr, false, [self = shared_from_this()](Request& r) { return self->Dataset(r); }},
         {Method::kPatch, "/api/v1/datasets/{zone}/{name}", "Edit business metadata", "catalog",
-         kDataset,
+         DatasetParams(),
          "{\"title\": \"...\", \"description\": \"...\", \"tags\": [\"...\"], "
          "\"update_cycle\": \"daily\", \"dept\": \"gaj\"}",
-         false, [this](Request& r) { return Describe(r); }},
+         false, [self = shared_from_this()](Request& r) { return self->Describe(r); }},
         {Method::kPost, "/api/v1/datasets/{zone}/{name}/ingest",
          "Ingest a file (the request body) into the dataset", "ingest",
-         Concat(kDataset,
+         Concat(DatasetParams(),
                 {{"filename", "query", "string", false, "the source file name (sets the default "
                                                         "format and title)"},
                  {"format", "query", "string", false, "csv, tsv, json or ndjson"},
@@ -84,27 +57,27 @@ class Api {
                  {"batch_id", "query", "string", false, "idempotency key: a repeated id is a no-op"},
                  {"dept", "query", "string", false, "owner department (required for a new dataset)"},
                  {"title", "query", "string", false, "Chinese title of a new dataset"}}),
-         "the file's bytes", true, [this](Request& r) { return Ingest(r); }},
+         "the file's bytes", true, [self = shared_from_this()](Request& r) { return self->Ingest(r); }},
         {Method::kGet, "/api/v1/datasets/{zone}/{name}/rows", "Sample rows", "catalog",
-         Concat(kDataset, kPage), nullptr, false, [this](Request& r) { return Rows(r); }},
+         Concat(DatasetParams(), PageParams()), nullptr, false, [self = shared_from_this()](Request& r) { return self->Rows(r); }},
         {Method::kGet, "/api/v1/datasets/{zone}/{name}/rejects",
          "Rejected rows of recent ingests with line numbers and reasons", "ingest",
-         Concat(kDataset, kPage), nullptr, false, [this](Request& r) { return Rejects(r); }},
+         Concat(DatasetParams(), PageParams()), nullptr, false, [self = shared_from_this()](Request& r) { return self->Rejects(r); }},
         {Method::kGet, "/api/v1/datasets/{zone}/{name}/jobs", "Ingest history", "ingest",
-         Concat(kDataset, {{"limit", "query", "integer", false, "most recent first"}}), nullptr,
-         false, [this](Request& r) { return Jobs(r); }},
+         Concat(DatasetParams(), {{"limit", "query", "integer", false, "most recent first"}}), nullptr,
+         false, [self = shared_from_this()](Request& r) { return self->Jobs(r); }},
         {Method::kGet, "/api/v1/jobs/{id}", "One job", "ingest",
          {{"id", "path", "string", true, "job id"}}, nullptr, false,
-         [this](Request& r) { return Job(r); }},
+         [self = shared_from_this()](Request& r) { return self->Job(r); }},
         {Method::kPost, "/api/v1/query", "Run one read-only SQL query over all zones", "query",
          {}, "{\"sql\": \"SELECT ...\", \"max_rows\": 1000, \"timeout_ms\": 30000, "
              "\"format\": \"json|csv\"}",
-         false, [this](Request& r) { return Query(r); }},
+         false, [self = shared_from_this()](Request& r) { return self->Query(r); }},
     };
   }
 
   Response Session(Request& req) {
-    TRY_ASSIGN(auto who, Authenticate(req));
+    TRY_ASSIGN(auto who, Authenticate(req, *ctx_.tokens));
     return JsonResponse({{"token_id", who.token_id}, {"name", who.name}, {"role", who.role},
                          {"version", ctx_.version}});
   }
@@ -247,42 +220,42 @@ class Api {
     return StreamRows(std::move(cursor), fmt == "csv" ? RowFormat::kCsv : RowFormat::kJson);
   }
 
-  Result<security::Principal> Authenticate(const Request& req) const {
-    std::string_view auth = req.Header("authorization");
-    constexpr std::string_view kBearer = "Bearer ";
-    if (!auth.starts_with(kBearer)) {
-      return Unauthenticated("a valid API token is required: send 'Authorization: Bearer <token>'");
-    }
-    return ctx_.tokens->Authenticate(auth.substr(kBearer.size()));
-  }
-
-  // Wraps an /api/v1 handler: deny unless the bearer token is valid.
-  Handler Authed(Handler inner) {
-    return [this, inner = std::move(inner)](Request& req) {
-      auto who = Authenticate(req);
-      if (!who.ok()) return ErrorResponse(who.status());
-      return inner(req);
-    };
-  }
-
  private:
   const ApiContext& ctx_;
 };
 
 }  // namespace
 
+std::vector<Endpoint> CatalogEndpoints(const ApiContext& context) {
+  return std::make_shared<CatalogApi>(context)->Endpoints();
+}
+
+Result<security::Principal> Authenticate(const Request& req, security::TokenService& tokens) {
+  std::string_view auth = req.Header("authorization");
+  constexpr std::string_view kBearer = "Bearer ";
+  if (!auth.starts_with(kBearer)) {
+    return Unauthenticated("a valid API token is required: send 'Authorization: Bearer <token>'");
+  }
+  return tokens.Authenticate(auth.substr(kBearer.size()));
+}
+
 void RegisterRoutes(Router& router, const ApiContext& context) {
-  // The Api object lives as long as the handlers that capture it.
-  auto api = std::make_shared<Api>(context);
-  std::vector<Endpoint> endpoints = api->Endpoints();
+  // Deny by default: every /api/v1 handler runs only for a valid bearer token.
+  auto authed = [tokens = context.tokens](Handler inner) -> Handler {
+    return [tokens, inner = std::move(inner)](Request& req) {
+      auto who = Authenticate(req, *tokens);
+      if (!who.ok()) return ErrorResponse(who.status());
+      return inner(req);
+    };
+  };
+  std::vector<Endpoint> endpoints = CatalogEndpoints(context);
+  for (auto& e : GovernanceEndpoints(context)) endpoints.push_back(std::move(e));
   json openapi = OpenApiDocument(endpoints, context.version);
   for (auto& e : endpoints) {
-    router.Add(e.method, e.path,
-               [api, h = api->Authed(std::move(e.handler))](Request& r) { return h(r); },
-               RouteOptions{e.upload});
+    router.Add(e.method, e.path, authed(std::move(e.handler)), RouteOptions{e.upload});
   }
   router.Add(Method::kGet, "/api/v1/openapi.json",
-             api->Authed([openapi](Request&) { return JsonResponse(openapi); }));
+             authed([openapi](Request&) { return JsonResponse(openapi); }));
   router.Add(Method::kGet, "/healthz", [](Request&) { return JsonResponse({{"status", "ok"}}); });
   Metrics* metrics = context.metrics;
   router.Add(Method::kGet, "/metrics", [metrics](Request&) {

@@ -11,6 +11,8 @@
 
 #include "catalog/catalog_service.h"
 #include "core/metrics.h"
+#include "governance/quality_service.h"
+#include "governance/standards_service.h"
 #include "http/server.h"
 #include "ingest/ingest_service.h"
 #include "query/query_service.h"
@@ -24,6 +26,8 @@ struct ApiContext {
   ingest::IngestService* ingest = nullptr;
   query::QueryService* query = nullptr;
   security::TokenService* tokens = nullptr;
+  governance::StandardsService* standards = nullptr;
+  governance::QualityService* quality = nullptr;
   Metrics* metrics = nullptr;
   std::string version;
   std::string console_dir;  // the built console (index.html and assets); may not exist

@@ -9,10 +9,13 @@
 
 #include "catalog/catalog_service.h"
 #include "core/metrics.h"
+#include "governance/quality_service.h"
+#include "governance/standards_service.h"
 #include "http/api.h"
 #include "http/server.h"
 #include "ingest/ingest_service.h"
 #include "security/token_service.h"
+#include "storage/governance_store.h"
 #include "storage/meta_store.h"
 #include "storage/sqlite/sqlite_engine.h"
 
@@ -29,8 +32,11 @@ namespace fs = std::filesystem;
 struct App::Parts {
   Metrics metrics;
   std::unique_ptr<storage::MetaStore> meta;
+  std::unique_ptr<storage::GovernanceStore> governance;
   std::unique_ptr<storage::Engine> engine;
   std::unique_ptr<catalog::CatalogService> catalog;
+  std::unique_ptr<governance::StandardsService> standards;
+  std::unique_ptr<governance::QualityService> quality;
   std::unique_ptr<ingest::IngestService> ingest;
   std::unique_ptr<query::QueryService> query;
   std::unique_ptr<security::TokenService> tokens;
@@ -69,6 +75,7 @@ void DescribeMetrics(Metrics& m) {
   m.Describe("citydata_ingested_rows_total", "Rows loaded by ingest jobs", "counter");
   m.Describe("citydata_rejected_rows_total", "Rows rejected by ingest jobs", "counter");
   m.Describe("citydata_queries_total", "SQL queries started or refused", "counter");
+  m.Describe("citydata_quality_runs_total", "Quality plan evaluations by trigger", "counter");
 }
 
 }  // namespace
@@ -94,18 +101,25 @@ Status App::Init() {
   Parts& p = *parts_;
   DescribeMetrics(p.metrics);
   ASSIGN_OR_RETURN(p.meta, storage::OpenSqliteMetaStore((dir / "meta.db").string()));
+  ASSIGN_OR_RETURN(p.governance,
+                   storage::OpenSqliteGovernanceStore((dir / "governance.db").string()));
   ASSIGN_OR_RETURN(auto engine, storage::SqliteEngine::Open((dir / "zones").string()));
   p.engine = std::move(engine);
   RETURN_IF_ERROR(p.engine->CheckIntegrity());
   p.catalog = std::make_unique<catalog::CatalogService>(*p.meta, *p.engine);
-  p.ingest = std::make_unique<ingest::IngestService>(*p.meta, *p.engine, *p.catalog, p.metrics);
+  p.standards = std::make_unique<governance::StandardsService>(*p.governance, *p.meta, *p.engine,
+                                                               *p.catalog);
+  p.quality = std::make_unique<governance::QualityService>(*p.governance, *p.engine, *p.catalog,
+                                                           *p.standards, p.metrics);
+  p.ingest = std::make_unique<ingest::IngestService>(*p.meta, *p.engine, *p.catalog, p.metrics,
+                                                     p.quality.get());
   p.query = std::make_unique<query::QueryService>(*p.engine, options_.query, p.metrics);
   p.tokens = std::make_unique<security::TokenService>(*p.meta);
   RETURN_IF_ERROR(p.ingest->RecoverInterruptedJobs());
   ASSIGN_OR_RETURN(new_admin_token_, p.tokens->BootstrapAdmin());
   if (new_admin_token_) RETURN_IF_ERROR(WriteSecretFile(admin_token_path(), *new_admin_token_));
-  p.api = {p.catalog.get(), p.ingest.get(), p.query.get(), p.tokens.get(), &p.metrics,
-           CITYDATA_VERSION,
+  p.api = {p.catalog.get(),   p.ingest.get(),  p.query.get(), p.tokens.get(),
+           p.standards.get(), p.quality.get(), &p.metrics,  CITYDATA_VERSION,
            options_.console_dir.empty() ? CITYDATA_CONSOLE_DIR : options_.console_dir};
   return Status::Ok();
 }

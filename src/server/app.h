@@ -3,6 +3,7 @@
 //
 // Data directory layout (created on first start):
 //   meta.db          the metadata store
+//   governance.db    standards, mappings, quality plans, runs and their failing rows
 //   zones/<zone>.db  the embedded engine's zone files
 //   spool/           uploads being received (cleared at start)
 //   admin.token      the bootstrap admin token, mode 0600, written once

@@ -101,7 +101,8 @@ Status ValidateCodeTable(const CodeTable& table) {
     const CodeEntry& entry = table.entries[i];
     std::string where = "entry " + std::to_string(i + 1) + ": ";
     if (entry.code.empty()) return InvalidArgument(where + "the code is empty");
-    if (entry.name.empty()) return InvalidArgument(where + "the name of " + entry.code + " is empty");
+    if (entry.name.empty())
+      return InvalidArgument(where + "the name of " + entry.code + " is empty");
     if (!codes.insert(entry.code).second) {
       return InvalidArgument(where + "code " + entry.code + " appears twice; codes must be unique");
     }
@@ -170,9 +171,9 @@ Result<CodeTable> ParseCodeTableCsv(std::string_view csv, std::string id, std::s
     if (!codes.insert(record[0]).second) {
       return InvalidArgument(where + "code " + record[0] + " appears twice; codes must be unique");
     }
-    table.entries.push_back({record[0], record[1],
-                             record.size() == 3 ? csv_text::SplitList(record[2])
-                                                : std::vector<std::string>{}});
+    table.entries.push_back(
+        {record[0], record[1],
+         record.size() == 3 ? csv_text::SplitList(record[2]) : std::vector<std::string>{}});
   }
   return table;
 }

@@ -164,8 +164,9 @@ StdOutcome NormalizeIdNumber(std::string_view raw) {
   bool shape_ok = id.size() == 18 && (IsDigit(id[17]) || id[17] == 'X');
   for (size_t i = 0; shape_ok && i < 17; ++i) shape_ok = IsDigit(id[i]);
   if (!shape_ok) {
-    return StdOutcome::Failure("an ID number is 18 characters (17 digits and a digit or X) "
-                               "or 15 digits");
+    return StdOutcome::Failure(
+        "an ID number is 18 characters (17 digits and a digit or X) "
+        "or 15 digits");
   }
   return StdOutcome::Success(std::move(id));
 }
@@ -219,7 +220,8 @@ Result<Standardizer> Standardizer::Create(const DataElement& element,
   if (element.format == "id_card") {
     return Standardizer(Step::kIdNumber, nullptr, description + ",id_number");
   }
-  if (element.format == "mobile") return Standardizer(Step::kMobile, nullptr, description + ",mobile");
+  if (element.format == "mobile")
+    return Standardizer(Step::kMobile, nullptr, description + ",mobile");
   for (std::string_view upper : {"uscc", "plate", "passport", "hk_macau_permit"}) {
     if (element.format == upper) return Standardizer(Step::kUpper, nullptr, description + ",upper");
   }

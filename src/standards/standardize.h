@@ -78,8 +78,7 @@ StdOutcome MapCode(const CodeMatcher& matcher, std::string_view raw);
 class Standardizer {
  public:
   // NotFound when the element names a code table that is not in `tables`.
-  static Result<Standardizer> Create(const DataElement& element,
-                                     std::span<const CodeTable> tables);
+  static Result<Standardizer> Create(const DataElement& element, std::span<const CodeTable> tables);
 
   StdOutcome Apply(std::string_view raw) const;
 

@@ -54,12 +54,18 @@ struct NamedFormat {
 };
 
 constexpr NamedFormat kFormats[] = {
-    {"id_card", IsIdCard},   {"uscc", IsUscc},
-    {"mobile", IsMobile},    {"landline", IsLandline},
-    {"email", IsEmail},      {"plate", IsPlate},
-    {"passport", IsPassport}, {"hk_macau_permit", IsHkMacauPermit},
-    {"bank_card", IsBankCard}, {"postcode", IsPostcode},
-    {"division_code", IsDivisionCode}, {"date", IsDate},
+    {"id_card", IsIdCard},
+    {"uscc", IsUscc},
+    {"mobile", IsMobile},
+    {"landline", IsLandline},
+    {"email", IsEmail},
+    {"plate", IsPlate},
+    {"passport", IsPassport},
+    {"hk_macau_permit", IsHkMacauPermit},
+    {"bank_card", IsBankCard},
+    {"postcode", IsPostcode},
+    {"division_code", IsDivisionCode},
+    {"date", IsDate},
 };
 
 constexpr auto kFormatNames = [] {

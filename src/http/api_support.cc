@@ -1,4 +1,4 @@
-#include "http/api_params.h"
+#include "http/api_support.h"
 
 #include <charconv>
 
@@ -38,6 +38,25 @@ Result<std::optional<std::string>> OptionalString(const nlohmann::json& body, co
   if (it == body.end() || it->is_null()) return std::optional<std::string>();
   if (!it->is_string()) return InvalidArgument(std::string("field '") + key + "' must be a string");
   return std::optional<std::string>(it->get<std::string>());
+}
+
+std::vector<Param> PageParams() {
+  return {{"limit", "query", "integer", false, "page size"},
+          {"offset", "query", "integer", false, "rows to skip"}};
+}
+
+std::vector<Param> DatasetParams() {
+  return {{"zone", "path", "string", true, "raw, std, fact or theme"},
+          {"name", "path", "string", true, "the dataset's name within its zone"}};
+}
+
+std::vector<Param> Concat(std::vector<Param> a, const std::vector<Param>& b) {
+  a.insert(a.end(), b.begin(), b.end());
+  return a;
+}
+
+nlohmann::json PageJson(nlohmann::json items, int64_t total, int64_t limit, int64_t offset) {
+  return {{"items", std::move(items)}, {"total", total}, {"limit", limit}, {"offset", offset}};
 }
 
 }  // namespace citydata::http

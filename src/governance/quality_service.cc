@@ -1,0 +1,202 @@
+#include "governance/quality_service.h"
+
+#include <algorithm>
+#include <map>
+#include <memory>
+#include <unordered_set>
+
+#include "core/clock.h"
+#include "core/json_util.h"
+#include "quality/evaluator.h"
+
+namespace citydata::governance {
+namespace {
+
+using nlohmann::json;
+
+constexpr size_t kIssueFlushRows = 10000;
+
+// Collects failing rows from the evaluator and stores them in batches. The evaluator
+// serializes its calls, so no lock is needed; a store failure is kept and reported
+// after the run.
+class IssueWriter {
+ public:
+  IssueWriter(storage::GovernanceStore& store, std::string run_id)
+      : store_(store), run_id_(std::move(run_id)) {}
+
+  void Add(const quality::Issue& issue) {
+    if (!status_.ok()) return;
+    buffer_.push_back({run_id_, issue.rule_id, issue.row_id, issue.key,
+                       issue.detail.empty() ? issue.value : issue.value + " (" + issue.detail + ")"});
+    if (buffer_.size() >= kIssueFlushRows) Flush();
+  }
+
+  Status Finish() {
+    Flush();
+    return status_;
+  }
+
+ private:
+  void Flush() {
+    if (buffer_.empty() || !status_.ok()) return;
+    status_ = store_.AddQualityIssues(buffer_);
+    buffer_.clear();
+  }
+
+  storage::GovernanceStore& store_;
+  std::string run_id_;
+  std::vector<storage::QualityIssueRecord> buffer_;
+  Status status_;
+};
+
+// {"run_id", "score", "failed_rules": [...]} for job records.
+json Summary(const json& run) {
+  json failed = json::array();
+  for (const auto& r : run["rules"]) {
+    if (!r.value("passed", true)) failed.push_back(r.value("id", ""));
+  }
+  return {{"run_id", run.value("run_id", "")}, {"score", run.value("score", 0.0)},
+          {"failed_rules", failed}};
+}
+
+Status CheckColumns(const quality::RulePlan& plan, const storage::DatasetMeta& meta) {
+  auto has = [&](const std::string& name) {
+    return std::any_of(meta.columns.begin(), meta.columns.end(),
+                       [&](const storage::ColumnMeta& c) { return c.name == name; });
+  };
+  if (!plan.key_column.empty() && !has(plan.key_column)) {
+    return InvalidArgument("key column '" + plan.key_column + "' is not in " + meta.name.ToString());
+  }
+  for (const auto& rule : plan.rules) {
+    for (const auto& col : rule.columns) {
+      if (!has(col)) {
+        return InvalidArgument("rule " + rule.id + ": column '" + col + "' is not in " +
+                               meta.name.ToString());
+      }
+    }
+  }
+  return Status::Ok();
+}
+
+}  // namespace
+
+Result<quality::RulePlan> QualityService::Apply(std::string_view text) {
+  ASSIGN_OR_RETURN(quality::RulePlan plan, quality::ParsePlan(text));
+  ASSIGN_OR_RETURN(storage::DatasetMeta meta, catalog_.Get(plan.dataset));
+  RETURN_IF_ERROR(CheckColumns(plan, meta));
+  RETURN_IF_ERROR(store_.PutQualityPlan({plan.dataset, quality::PlanToYaml(plan), ""}));
+  return plan;
+}
+
+Result<quality::RulePlan> QualityService::Plan(const DatasetName& dataset) {
+  ASSIGN_OR_RETURN(auto record, store_.GetQualityPlan(dataset));
+  if (!record) {
+    return NotFound("dataset " + dataset.ToString() + " has no quality plan; apply one with "
+                    "`citydata quality apply FILE` (or start from `citydata quality suggest " +
+                    dataset.ToString() + "`)");
+  }
+  return quality::ParsePlan(record->text);
+}
+
+Result<json> QualityService::Run(const DatasetName& dataset, const std::string& trigger,
+                                 const std::string& job_id) {
+  ASSIGN_OR_RETURN(quality::RulePlan plan, Plan(dataset));
+  return Evaluate(dataset, plan, trigger, job_id);
+}
+
+Result<json> QualityService::Evaluate(const DatasetName& dataset, const quality::RulePlan& plan,
+                                      const std::string& trigger, const std::string& job_id) {
+  // Code sets stay alive for the whole evaluation; the resolver hands out raw pointers.
+  std::map<std::string, std::shared_ptr<const std::unordered_set<std::string>>> code_sets;
+  quality::EvalContext ctx;
+  ctx.engine = &engine_;
+  ctx.code_tables = [&](std::string_view id) -> const std::unordered_set<std::string>* {
+    auto& set = code_sets[std::string(id)];
+    if (!set) set = standards_.CodeSet(std::string(id));
+    return set.get();
+  };
+  ASSIGN_OR_RETURN(auto previous, store_.ListQualityRuns(dataset, 1));
+  if (!previous.empty()) {
+    json last = json::parse(previous[0].result_json, nullptr, false);
+    if (last.is_object() && last.contains("rules")) {
+      for (const auto& r : last["rules"]) ctx.previous_metrics[r.value("id", "")] = r.value("metrics", json());
+    }
+  }
+  storage::QualityRunRecord record{NewId("qr_"), dataset, trigger, job_id, NowIso(), "", 0, "{}"};
+  IssueWriter issues(store_, record.id);
+  ASSIGN_OR_RETURN(quality::RunResult result,
+                   quality::Evaluate(plan, ctx, [&](const quality::Issue& i) { issues.Add(i); }));
+  RETURN_IF_ERROR(issues.Finish());
+  json out = quality::ToJson(result);
+  out["run_id"] = record.id;
+  out["dataset"] = dataset.ToString();
+  out["trigger"] = trigger;
+  record.finished_at = NowIso();
+  record.score = result.score;
+  record.result_json = DumpJson(out);
+  RETURN_IF_ERROR(store_.PutQualityRun(record));
+  RETURN_IF_ERROR(store_.PruneQualityIssues(dataset, kRunsWithIssues));
+  metrics_.Increment("citydata_quality_runs_total", {{"trigger", trigger}});
+  return out;
+}
+
+Result<std::vector<storage::QualityRunRecord>> QualityService::Runs(const DatasetName& dataset,
+                                                                    int64_t limit) {
+  return store_.ListQualityRuns(dataset, std::clamp<int64_t>(limit, 1, 1000));
+}
+
+Result<storage::QualityRunRecord> QualityService::GetRun(const DatasetName& dataset,
+                                                         const std::string& run_id) {
+  if (run_id.empty()) {
+    ASSIGN_OR_RETURN(auto runs, store_.ListQualityRuns(dataset, 1));
+    if (runs.empty()) {
+      return NotFound("dataset " + dataset.ToString() + " has no quality runs yet; run "
+                      "`citydata quality run " + dataset.ToString() + "`");
+    }
+    return std::move(runs[0]);
+  }
+  ASSIGN_OR_RETURN(auto run, store_.GetQualityRun(run_id));
+  if (!run || !(run->dataset == dataset)) {
+    return NotFound("quality run '" + run_id + "' of " + dataset.ToString() + " does not exist");
+  }
+  return std::move(*run);
+}
+
+Result<IssuePage> QualityService::Issues(const DatasetName& dataset, const std::string& run_id,
+                                         const std::string& rule_id, int64_t limit,
+                                         int64_t offset) {
+  ASSIGN_OR_RETURN(storage::QualityRunRecord run, GetRun(dataset, run_id));
+  ASSIGN_OR_RETURN(auto page, store_.ListQualityIssues(run.id, rule_id,
+                                                       std::clamp<int64_t>(limit, 1, 100000),
+                                                       std::max<int64_t>(offset, 0)));
+  return IssuePage{run.id, std::move(page.first), page.second};
+}
+
+Result<bool> QualityService::HasGate(const DatasetName& dataset) {
+  ASSIGN_OR_RETURN(auto record, store_.GetQualityPlan(dataset));
+  if (!record) return false;
+  ASSIGN_OR_RETURN(quality::RulePlan plan, quality::ParsePlan(record->text));
+  return std::any_of(plan.rules.begin(), plan.rules.end(), [](const auto& r) { return r.gate; });
+}
+
+Result<ingest::QualityVerdict> QualityService::CheckBatch(const DatasetName& dataset,
+                                                         const DatasetName& staged,
+                                                         const std::string& job_id) {
+  ASSIGN_OR_RETURN(quality::RulePlan plan, Plan(dataset));
+  std::erase_if(plan.rules, [](const quality::Rule& r) { return !r.gate; });
+  plan.dataset = staged;
+  ASSIGN_OR_RETURN(json run, Evaluate(dataset, plan, "gate", job_id));
+  bool passed = std::all_of(run["rules"].begin(), run["rules"].end(),
+                            [](const json& r) { return r.value("passed", true); });
+  return ingest::QualityVerdict{passed, Summary(run)};
+}
+
+Result<ingest::QualityVerdict> QualityService::AfterPublish(const DatasetName& dataset,
+                                                           const std::string& job_id) {
+  ASSIGN_OR_RETURN(auto record, store_.GetQualityPlan(dataset));
+  if (!record) return ingest::QualityVerdict{};
+  ASSIGN_OR_RETURN(json run, Run(dataset, "ingest", job_id));
+  return ingest::QualityVerdict{true, Summary(run)};
+}
+
+}  // namespace citydata::governance

@@ -1,0 +1,453 @@
+#include "quality/evaluator.h"
+
+#include <algorithm>
+#include <chrono>
+#include <mutex>
+#include <thread>
+
+#include "quality/dataset_rules.h"
+#include "quality/key_rules.h"
+#include "quality/lookup_rules.h"
+#include "quality/rule_params.h"
+#include "quality/scan.h"
+#include "quality/scoring.h"
+#include "quality/value_checks.h"
+
+namespace citydata::quality {
+namespace {
+
+constexpr size_t kIssueBatch = 1024;
+
+struct CompiledRow {
+  size_t result;
+  std::unique_ptr<RowCheck> check;
+};
+struct CompiledKey {
+  size_t result;
+  KeyRule key;
+};
+struct CompiledAggregate {
+  size_t result;
+  int slot;
+  size_t max_values;
+};
+
+// Everything Evaluate derives from the plan before scanning.
+struct CompiledPlan {
+  std::vector<std::string> columns;  // scanned columns; a cell's slot is its index
+  int key_slot = -1;
+  std::vector<CompiledRow> rows;
+  std::vector<CompiledKey> keys;
+  std::vector<CompiledAggregate> aggregates;
+  std::vector<size_t> row_counts, sqls;  // result indexes
+};
+
+// Delivers issues to the sink in batches, one batch at a time.
+class IssueFunnel {
+ public:
+  explicit IssueFunnel(const IssueSink& sink) : sink_(sink) {}
+  bool active() const { return static_cast<bool>(sink_); }
+  void Add(std::vector<Issue>& buffer, Issue issue) {
+    buffer.push_back(std::move(issue));
+    if (buffer.size() >= kIssueBatch) Flush(buffer);
+  }
+  void Flush(std::vector<Issue>& buffer) {
+    std::lock_guard lock(mu_);
+    for (const Issue& i : buffer) sink_(i);
+    buffer.clear();
+  }
+
+ private:
+  const IssueSink& sink_;
+  std::mutex mu_;  // serializes sink_ calls
+};
+
+struct PartState {
+  int64_t rows = 0;
+  std::vector<int64_t> failed, warnings;
+  std::vector<std::vector<Sample>> samples;
+  std::vector<std::vector<uint64_t>> hashes;
+  std::vector<ColumnAggregate> aggregates;
+  RowScratch scratch;
+  std::vector<Issue> issues;
+};
+
+std::string CellsText(std::span<const Cell> row, const std::vector<int>& slots) {
+  std::string out;
+  for (size_t i = 0; i < slots.size(); ++i) {
+    const Cell& c = row[static_cast<size_t>(slots[i])];
+    if (i > 0) out += " | ";
+    out += c.null ? std::string_view("NULL") : c.text;
+  }
+  return out;
+}
+
+std::vector<std::optional<std::string>> CellValues(std::span<const Cell> row,
+                                                   const std::vector<int>& slots) {
+  std::vector<std::optional<std::string>> out;
+  for (int s : slots) {
+    const Cell& c = row[static_cast<size_t>(s)];
+    out.push_back(c.null ? std::nullopt : std::optional<std::string>(std::string(c.text)));
+  }
+  return out;
+}
+
+std::string KeyText(std::span<const Cell> row, int key_slot) {
+  if (key_slot < 0 || row[static_cast<size_t>(key_slot)].null) return {};
+  return std::string(row[static_cast<size_t>(key_slot)].text);
+}
+
+void RunParallel(size_t n, const std::function<void(size_t)>& fn) {
+  std::vector<std::thread> threads;
+  for (size_t i = 1; i < n; ++i) threads.emplace_back(fn, i);
+  if (n > 0) fn(0);
+  for (auto& t : threads) t.join();
+}
+
+class Evaluation {
+ public:
+  Evaluation(const RulePlan& plan, const EvalContext& ctx, const IssueSink& sink)
+      : plan_(plan), ctx_(ctx), engine_(*ctx.engine), funnel_(sink) {}
+
+  Result<RunResult> Run();
+
+ private:
+  Status Prepare();
+  Status Compile(size_t index, const RowCheckEnv& env);
+  Result<int> Slot(size_t index, const std::string& column);
+  std::string RuleLabel(size_t index) const {
+    return "rule " + std::to_string(index + 1) + " (" + plan_.rules[index].id + ")";
+  }
+  void VisitRow(PartState& st, int64_t row_id, std::span<const Cell> row);
+  void RecordFailure(PartState& st, size_t r, int64_t row_id, std::span<const Cell> row,
+                     std::string_view detail);
+  Status ScanPass();
+  Status KeyPass();
+  void MergeParts();
+  Status DatasetRules();
+
+  const RulePlan& plan_;
+  const EvalContext& ctx_;
+  storage::Engine& engine_;
+  IssueFunnel funnel_;
+  Schema schema_;
+  int parts_ = 2;
+  int64_t now_ = 0;
+  int32_t today_days_ = 0;
+  CompiledPlan cp_;
+  std::vector<PartState> states_;
+  RunResult run_;
+};
+
+Result<int> Evaluation::Slot(size_t index, const std::string& column) {
+  auto known = std::find_if(schema_.begin(), schema_.end(),
+                            [&](const ColumnDef& c) { return c.name == column; });
+  if (known == schema_.end()) {
+    return NotFound(RuleLabel(index) + ": column '" + column + "' is not in " +
+                    plan_.dataset.ToString());
+  }
+  auto it = std::find(cp_.columns.begin(), cp_.columns.end(), column);
+  if (it != cp_.columns.end()) return static_cast<int>(it - cp_.columns.begin());
+  cp_.columns.push_back(column);
+  return static_cast<int>(cp_.columns.size() - 1);
+}
+
+Status Evaluation::Compile(size_t index, const RowCheckEnv& env) {
+  const Rule& rule = plan_.rules[index];
+  std::vector<std::string> inputs = RuleInputColumns(rule);
+  if (rule.type == RuleType::kDuplicateRows && inputs.empty()) {
+    for (const auto& c : schema_) inputs.push_back(c.name);
+  }
+  std::vector<int> slots;
+  for (const auto& c : inputs) {
+    ASSIGN_OR_RETURN(int slot, Slot(index, c));
+    slots.push_back(slot);
+  }
+  run_.rules[index].columns = inputs;
+  Result<std::unique_ptr<RowCheck>> check = std::unique_ptr<RowCheck>();
+  switch (rule.type) {
+    case RuleType::kUnique:
+    case RuleType::kDuplicateRows:
+      cp_.keys.push_back({index, KeyRule(slots, rule.type == RuleType::kUnique)});
+      return Status::Ok();
+    case RuleType::kFreshness:
+    case RuleType::kDistribution:
+      cp_.aggregates.push_back({index, slots.front(), DistributionMaxValues(rule)});
+      return Status::Ok();
+    case RuleType::kRowCount:
+      cp_.row_counts.push_back(index);
+      return Status::Ok();
+    case RuleType::kSql:
+      cp_.sqls.push_back(index);
+      return Status::Ok();
+    case RuleType::kReference:
+      check = CompileReferenceCheck(rule, env, engine_);
+      break;
+    case RuleType::kConsistency:
+      check = CompileConsistencyCheck(rule, env, engine_);
+      break;
+    default:
+      check = CompileRowCheck(rule, env);
+      break;
+  }
+  if (!check.ok()) return check.status().WithContext(RuleLabel(index));
+  cp_.rows.push_back({index, std::move(*check)});
+  return Status::Ok();
+}
+
+Status Evaluation::Prepare() {
+  if (ctx_.engine == nullptr) return InvalidArgument("no engine to evaluate against");
+  ASSIGN_OR_RETURN(auto schema, engine_.GetSchema(plan_.dataset));
+  if (!schema) return NotFound("dataset " + plan_.dataset.ToString() + " does not exist");
+  schema_ = std::move(*schema);
+  unsigned hw = std::thread::hardware_concurrency();
+  parts_ = ctx_.threads > 0 ? ctx_.threads : (hw > 0 ? static_cast<int>(hw) : 2);
+  now_ = ctx_.now_unix_seconds.value_or(
+      std::chrono::duration_cast<std::chrono::seconds>(
+          std::chrono::system_clock::now().time_since_epoch()).count());
+  if (ctx_.today.empty()) {
+    today_days_ = static_cast<int32_t>((now_ + int64_t{ctx_.utc_offset_minutes} * 60) / 86400);
+  } else {
+    auto days = ParseIsoDateDays(ctx_.today);
+    if (!days) return InvalidArgument("today must be a date YYYY-MM-DD, not '" + ctx_.today + "'");
+    today_days_ = *days;
+  }
+  RowCheckEnv env;
+  env.code_tables = ctx_.code_tables;
+  env.today_days = today_days_;
+  env.today_iso = FormatDays(today_days_);
+  env.slot = [this](std::string_view c) {
+    return static_cast<int>(std::find(cp_.columns.begin(), cp_.columns.end(), c) -
+                            cp_.columns.begin());
+  };
+  run_.dataset = plan_.dataset;
+  for (size_t i = 0; i < plan_.rules.size(); ++i) {
+    const Rule& r = plan_.rules[i];
+    RuleResult result;
+    result.id = r.id;
+    result.type = r.type;
+    result.dimension = r.dimension;
+    result.severity = r.severity;
+    result.mostly = r.mostly;
+    result.gate = r.gate;
+    run_.rules.push_back(std::move(result));
+    RETURN_IF_ERROR(Compile(i, env));
+  }
+  if (!plan_.key_column.empty()) {
+    auto known = std::find_if(schema_.begin(), schema_.end(),
+                              [&](const ColumnDef& c) { return c.name == plan_.key_column; });
+    if (known == schema_.end()) {
+      return NotFound("plan key column '" + plan_.key_column + "' is not in " +
+                      plan_.dataset.ToString());
+    }
+    // Without a sink the key is never reported, and it alone is no reason to scan.
+    if (funnel_.active() && !cp_.columns.empty()) {
+      auto it = std::find(cp_.columns.begin(), cp_.columns.end(), plan_.key_column);
+      if (it == cp_.columns.end()) it = cp_.columns.insert(cp_.columns.end(), plan_.key_column);
+      cp_.key_slot = static_cast<int>(it - cp_.columns.begin());
+    }
+  }
+  return Status::Ok();
+}
+
+void Evaluation::RecordFailure(PartState& st, size_t r, int64_t row_id, std::span<const Cell> row,
+                               std::string_view detail) {
+  const CompiledRow& cr = cp_.rows[r];
+  ++st.failed[r];
+  if (st.samples[r].size() < static_cast<size_t>(ctx_.max_samples)) {
+    st.samples[r].push_back({row_id, CellValues(row, cr.check->slots()), std::string(detail)});
+  }
+  if (funnel_.active()) {
+    funnel_.Add(st.issues, Issue{plan_.rules[cr.result].id, row_id, KeyText(row, cp_.key_slot),
+                                 CellsText(row, cr.check->slots()), std::string(detail)});
+  }
+}
+
+void Evaluation::VisitRow(PartState& st, int64_t row_id, std::span<const Cell> row) {
+  ++st.rows;
+  for (size_t r = 0; r < cp_.rows.size(); ++r) {
+    std::string_view detail;
+    Verdict v = cp_.rows[r].check->Check(row, st.scratch, detail);
+    if (v == Verdict::kFail) {
+      RecordFailure(st, r, row_id, row, detail);
+    } else if (v == Verdict::kPassWithWarning) {
+      ++st.warnings[r];
+    }
+  }
+  for (size_t k = 0; k < cp_.keys.size(); ++k) {
+    if (auto h = cp_.keys[k].key.Hash(row)) st.hashes[k].push_back(*h);
+  }
+  for (size_t a = 0; a < cp_.aggregates.size(); ++a) {
+    st.aggregates[a].Add(row[static_cast<size_t>(cp_.aggregates[a].slot)]);
+  }
+}
+
+Status Evaluation::ScanPass() {
+  states_.resize(static_cast<size_t>(parts_));
+  for (PartState& st : states_) {
+    st.failed.assign(cp_.rows.size(), 0);
+    st.warnings.assign(cp_.rows.size(), 0);
+    st.samples.resize(cp_.rows.size());
+    st.hashes.resize(cp_.keys.size());
+    for (const auto& a : cp_.aggregates) st.aggregates.emplace_back(a.max_values, ctx_.utc_offset_minutes);
+  }
+  if (cp_.columns.empty()) {
+    ASSIGN_OR_RETURN(auto stats, engine_.Stats(plan_.dataset));
+    states_[0].rows = stats.row_count;
+    return Status::Ok();
+  }
+  RETURN_IF_ERROR(ParallelScan(engine_, plan_.dataset, cp_.columns, parts_,
+                               [this](int part, int64_t row_id, std::span<const Cell> row) {
+                                 VisitRow(states_[static_cast<size_t>(part)], row_id, row);
+                               }));
+  for (PartState& st : states_) {
+    if (funnel_.active()) funnel_.Flush(st.issues);
+  }
+  RunParallel(states_.size(), [this](size_t p) {
+    for (auto& h : states_[p].hashes) SortHashes(h);
+  });
+  return Status::Ok();
+}
+
+void Evaluation::MergeParts() {
+  for (const PartState& st : states_) run_.rows += st.rows;
+  for (size_t r = 0; r < cp_.rows.size(); ++r) {
+    RuleResult& out = run_.rules[cp_.rows[r].result];
+    out.checked = run_.rows;
+    for (PartState& st : states_) {
+      out.failed += st.failed[r];
+      out.warnings += st.warnings[r];
+      for (auto& s : st.samples[r]) out.samples.push_back(std::move(s));
+    }
+    std::sort(out.samples.begin(), out.samples.end(),
+              [](const Sample& a, const Sample& b) { return a.row_id < b.row_id; });
+    if (out.samples.size() > static_cast<size_t>(ctx_.max_samples)) {
+      out.samples.resize(static_cast<size_t>(ctx_.max_samples));
+    }
+    if (out.type == RuleType::kUscc && out.warnings > 0) {
+      out.message = std::to_string(out.warnings) +
+                    " code(s) pass GB 32100 but their GB 11714 organisation code fails its check";
+    }
+  }
+}
+
+Status Evaluation::KeyPass() {
+  std::vector<std::vector<uint64_t>> repeated(cp_.keys.size());
+  std::vector<std::string> columns;
+  std::vector<KeyRule> remapped;
+  std::vector<size_t> active;
+  auto remap = [&](int slot) {
+    const std::string& name = cp_.columns[static_cast<size_t>(slot)];
+    auto it = std::find(columns.begin(), columns.end(), name);
+    if (it != columns.end()) return static_cast<int>(it - columns.begin());
+    columns.push_back(name);
+    return static_cast<int>(columns.size() - 1);
+  };
+  for (size_t k = 0; k < cp_.keys.size(); ++k) {
+    run_.rules[cp_.keys[k].result].checked = run_.rows;
+    std::vector<std::vector<uint64_t>> parts;
+    for (PartState& st : states_) parts.push_back(std::move(st.hashes[k]));
+    repeated[k] = RepeatedHashes(parts);
+    if (repeated[k].empty()) continue;
+    std::vector<int> slots;
+    for (int s : cp_.keys[k].key.slots()) slots.push_back(remap(s));
+    remapped.emplace_back(slots, run_.rules[cp_.keys[k].result].type == RuleType::kUnique);
+    active.push_back(k);
+  }
+  if (active.empty()) return Status::Ok();
+  int key_slot = cp_.key_slot >= 0 && funnel_.active() ? remap(cp_.key_slot) : -1;
+  std::vector<std::vector<std::vector<KeyHit>>> hits(
+      static_cast<size_t>(parts_), std::vector<std::vector<KeyHit>>(active.size()));
+  RETURN_IF_ERROR(ParallelScan(
+      engine_, plan_.dataset, columns, parts_,
+      [&](int part, int64_t row_id, std::span<const Cell> row) {
+        for (size_t a = 0; a < active.size(); ++a) {
+          auto h = remapped[a].Hash(row);
+          const auto& rep = repeated[active[a]];
+          if (!h || !std::binary_search(rep.begin(), rep.end(), *h)) continue;
+          KeyHit hit;
+          remapped[a].EncodeKey(row, hit.key);
+          hit.row_id = row_id;
+          hit.values = CellValues(row, remapped[a].slots());
+          hit.row_key = KeyText(row, key_slot);
+          hits[static_cast<size_t>(part)][a].push_back(std::move(hit));
+        }
+      }));
+  for (size_t a = 0; a < active.size(); ++a) {
+    std::vector<KeyHit> all;
+    for (auto& part : hits) {
+      for (auto& h : part[a]) all.push_back(std::move(h));
+    }
+    std::vector<KeyHit> dups = DuplicateHits(std::move(all));
+    RuleResult& out = run_.rules[cp_.keys[active[a]].result];
+    out.failed = static_cast<int64_t>(dups.size());
+    std::vector<Issue> buffer;
+    for (auto& hit : dups) {
+      if (out.samples.size() < static_cast<size_t>(ctx_.max_samples)) {
+        out.samples.push_back({hit.row_id, hit.values, "duplicate"});
+      }
+      if (!funnel_.active()) continue;
+      std::string text;
+      for (const auto& v : hit.values) text += (text.empty() ? "" : " | ") + v.value_or("NULL");
+      funnel_.Add(buffer, Issue{out.id, hit.row_id, hit.row_key, std::move(text), "duplicate"});
+    }
+    if (funnel_.active()) funnel_.Flush(buffer);
+  }
+  return Status::Ok();
+}
+
+Status Evaluation::DatasetRules() {
+  for (size_t i : cp_.row_counts) {
+    auto prev = ctx_.previous_metrics.find(plan_.rules[i].id);
+    FinishRowCount(plan_.rules[i], run_.rows,
+                   prev == ctx_.previous_metrics.end() ? nullptr : &prev->second, run_.rules[i]);
+  }
+  for (size_t a = 0; a < cp_.aggregates.size(); ++a) {
+    ColumnAggregate merged = states_[0].aggregates[a];
+    for (size_t p = 1; p < states_.size(); ++p) merged.Merge(states_[p].aggregates[a]);
+    size_t i = cp_.aggregates[a].result;
+    const Rule& rule = plan_.rules[i];
+    if (rule.type == RuleType::kFreshness) {
+      FinishFreshness(rule, merged, now_, run_.rules[i]);
+    } else {
+      auto prev = ctx_.previous_metrics.find(rule.id);
+      FinishDistribution(rule, merged,
+                         prev == ctx_.previous_metrics.end() ? nullptr : &prev->second,
+                         run_.rules[i]);
+    }
+  }
+  IssueSink sql_sink;
+  if (funnel_.active()) {
+    sql_sink = [this](const Issue& issue) {
+      std::vector<Issue> one{issue};
+      funnel_.Flush(one);
+    };
+  }
+  for (size_t i : cp_.sqls) {
+    Status s = RunSqlRule(plan_.rules[i], engine_, run_.rows, plan_.key_column, ctx_.max_samples,
+                          sql_sink, run_.rules[i]);
+    if (!s.ok()) return s.WithContext(RuleLabel(i));
+  }
+  return Status::Ok();
+}
+
+Result<RunResult> Evaluation::Run() {
+  auto start = std::chrono::steady_clock::now();
+  RETURN_IF_ERROR(Prepare());
+  RETURN_IF_ERROR(ScanPass());
+  MergeParts();
+  RETURN_IF_ERROR(KeyPass());
+  RETURN_IF_ERROR(DatasetRules());
+  ComputeScores(run_);
+  run_.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  return std::move(run_);
+}
+
+}  // namespace
+
+Result<RunResult> Evaluate(const RulePlan& plan, const EvalContext& ctx, const IssueSink& sink) {
+  Evaluation evaluation(plan, ctx, sink);
+  return evaluation.Run();
+}
+
+}  // namespace citydata::quality

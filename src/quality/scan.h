@@ -1,0 +1,35 @@
+// Parallel partitioned scans with cells decoded once per row.
+#pragma once
+
+#include <array>
+#include <cstdint>
+#include <functional>
+#include <span>
+#include <string>
+#include <vector>
+
+#include "core/status.h"
+#include "core/types.h"
+#include "quality/cell.h"
+#include "storage/engine.h"
+
+namespace citydata::quality {
+
+// Room for the text form of a number or boolean.
+using CellBuffer = std::array<char, 32>;
+
+// `value` as a Cell; numbers and booleans are rendered into `buffer`, strings are
+// viewed in place. The cell is valid while `value` and `buffer` are.
+Cell DecodeCell(const Value& value, CellBuffer& buffer);
+
+// Called for every row of part `part` with the row id and one cell per requested
+// column, from that part's thread only.
+using RowVisitor = std::function<void(int part, int64_t row_id, std::span<const Cell> cells)>;
+
+// Scans `columns` of `dataset` as `parts` parts, one thread each (the calling thread
+// takes part 0). Returns the first error any part hit.
+// REQUIRES: parts >= 1 and columns is not empty.
+Status ParallelScan(storage::Engine& engine, const DatasetName& dataset,
+                    const std::vector<std::string>& columns, int parts, const RowVisitor& visit);
+
+}  // namespace citydata::quality
