@@ -57,6 +57,13 @@ class Server:
         if self.proc and self.proc.poll() is None:
             self.proc.kill()
             self.proc.wait()
+        self.close_pipes()
+
+    def close_pipes(self):
+        if self.proc:
+            for pipe in (self.proc.stdout, self.proc.stderr):
+                if pipe and not pipe.closed:
+                    pipe.close()
 
     def cleanup(self):
         self.kill()
