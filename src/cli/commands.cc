@@ -14,37 +14,6 @@ namespace {
 
 using nlohmann::json;
 
-std::string DatasetPath(const std::string& name) {
-  auto parsed = ParseDatasetName(name, Zone::kRaw);
-  if (!parsed.ok()) return "";
-  return "/api/v1/datasets/" + std::string(ZoneName(parsed->zone)) + "/" + parsed->name;
-}
-
-Status RequireDatasetPath(const std::string& name, std::string& path) {
-  auto parsed = ParseDatasetName(name, Zone::kRaw);
-  if (!parsed.ok()) return parsed.status();
-  path = DatasetPath(name);
-  return Status::Ok();
-}
-
-// Declares a command whose one argument is a dataset (ZONE.NAME, or NAME in raw) and
-// whose body gets the dataset's API path.
-CLI::App* AddDatasetCommand(CLI::App& app, GlobalOptions& g, const std::string& name,
-                            const std::string& help,
-                            std::function<Status(Session&, const std::string& path)> body) {
-  auto* cmd = app.add_subcommand(name, help);
-  auto dataset = std::make_shared<std::string>();
-  cmd->add_option("dataset", *dataset, "ZONE.NAME")->required();
-  cmd->callback([&g, dataset, body = std::move(body)] {
-    Run(g, [&](Session& s) -> Status {
-      std::string path;
-      RETURN_IF_ERROR(RequireDatasetPath(*dataset, path));
-      return body(s, path);
-    });
-  });
-  return cmd;
-}
-
 // --- commands ---------------------------------------------------------------------------
 
 void AddDepts(CLI::App& app, GlobalOptions& g) {
@@ -114,8 +83,7 @@ void AddIngest(CLI::App& app, GlobalOptions& g) {
   cmd->add_option("--batch-id", a->batch_id, "idempotency key: re-sending the same id is a no-op");
   cmd->callback([&g, a] {
     Run(g, [&](Session& s) -> Status {
-      std::string path;
-      RETURN_IF_ERROR(RequireDatasetPath(a->dataset, path));
+      ASSIGN_OR_RETURN(std::string path, DatasetApiPath(a->dataset));
       std::string target =
           path + "/ingest" +
           QueryString({{"filename", std::filesystem::path(a->file).filename().string()},
@@ -281,8 +249,7 @@ void AddDescribe(CLI::App& app, GlobalOptions& g) {
   cmd->add_option("--dept", a->dept, "owner department code");
   cmd->callback([&g, a] {
     Run(g, [&](Session& s) -> Status {
-      std::string path;
-      RETURN_IF_ERROR(RequireDatasetPath(a->name, path));
+      ASSIGN_OR_RETURN(std::string path, DatasetApiPath(a->name));
       json patch = json::object();
       if (a->title) patch["title"] = *a->title;
       if (a->description) patch["description"] = *a->description;

@@ -2,9 +2,8 @@
 // touches a data directory. `serve` and `demo` are registered by server/.
 #pragma once
 
-#include <string>
-
 #include <CLI/CLI.hpp>
+#include <string>
 
 #include "cli/output.h"
 #include "core/status.h"
@@ -12,10 +11,10 @@
 namespace citydata::cli {
 
 struct GlobalOptions {
-  std::string server;  // --server; see settings.h for the fallbacks
-  std::string token;   // --token
+  std::string server;            // --server; see settings.h for the fallbacks
+  std::string token;             // --token
   std::string format = "table";  // --format table|json|csv
-  int exit_code = 0;   // set by the command that ran
+  int exit_code = 0;             // set by the command that ran
 };
 
 // Adds depts, ingest, datasets, show, rejects, jobs, query and describe to `app`.

@@ -14,39 +14,6 @@ namespace {
 
 using nlohmann::json;
 
-Result<std::string> ReadFile(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return NotFound("cannot read " + path);
-  std::stringstream buf;
-  buf << in.rdbuf();
-  return buf.str();
-}
-
-Status WriteFile(const std::string& path, const std::string& content) {
-  std::ofstream out(path, std::ios::binary | std::ios::trunc);
-  if (!out) return Internal("cannot write " + path);
-  out << content;
-  return Status::Ok();
-}
-
-Result<std::string> DatasetPath(const std::string& name) {
-  ASSIGN_OR_RETURN(DatasetName d, ParseDatasetName(name, Zone::kRaw));
-  return "/api/v1/datasets/" + std::string(ZoneName(d.zone)) + "/" + d.name;
-}
-
-// GETs text (CSV, YAML, HTML) and prints it or writes it to `output`.
-Status FetchText(Session& s, const std::string& target, const std::string& output) {
-  ASSIGN_OR_RETURN(HttpResult r, s.client().Request("GET", target));
-  if (r.status >= 400) return Session::StatusFromBody(r.status, r.body);
-  if (output.empty()) {
-    std::cout << r.body;
-    return Status::Ok();
-  }
-  RETURN_IF_ERROR(WriteFile(output, r.body));
-  std::cout << "wrote " << output << "\n";
-  return Status::Ok();
-}
-
 Status SendText(Session& s, const std::string& method, const std::string& target,
                 const std::string& body, const std::string& content_type, json& out) {
   ASSIGN_OR_RETURN(HttpResult r, s.client().Request(method, target, body, content_type));
@@ -58,7 +25,8 @@ void PrintElements(const json& items, OutputFormat format) {
   std::vector<std::vector<std::string>> rows;
   for (const auto& e : items) {
     std::string synonyms;
-    for (const auto& s : e.value("synonyms", json::array())) synonyms += (synonyms.empty() ? "" : ",") + CellText(s);
+    for (const auto& s : e.value("synonyms", json::array()))
+      synonyms += (synonyms.empty() ? "" : ",") + CellText(s);
     rows.push_back({CellText(e["id"]), CellText(e["name"]), CellText(e["data_type"]),
                     CellText(e.value("format", json())), CellText(e.value("code_table", json())),
                     synonyms});
@@ -73,9 +41,12 @@ void AddElements(CLI::App& standards, GlobalOptions& g) {
   cmd->callback([&g, search] {
     Run(g, [&](Session& s) -> Status {
       if (s.format() == OutputFormat::kCsv) {
-        return FetchText(s, "/api/v1/standards/elements" + QueryString({{"search", *search}, {"format", "csv"}}), "");
+        return FetchText(
+            s, "/api/v1/standards/elements" + QueryString({{"search", *search}, {"format", "csv"}}),
+            "");
       }
-      ASSIGN_OR_RETURN(json r, s.Call("GET", "/api/v1/standards/elements" + QueryString({{"search", *search}})));
+      ASSIGN_OR_RETURN(
+          json r, s.Call("GET", "/api/v1/standards/elements" + QueryString({{"search", *search}})));
       if (s.format() == OutputFormat::kJson) return PrintJson(r), Status::Ok();
       PrintElements(r["items"], s.format());
       return Status::Ok();
@@ -83,20 +54,24 @@ void AddElements(CLI::App& standards, GlobalOptions& g) {
   });
   auto* import = standards.add_subcommand("import", "Import data elements from a CSV or JSON file");
   auto file = std::make_shared<std::string>();
-  import->add_option("file", *file, "elements.csv or elements.json")->required()->check(CLI::ExistingFile);
+  import->add_option("file", *file, "elements.csv or elements.json")
+      ->required()
+      ->check(CLI::ExistingFile);
   import->callback([&g, file] {
     Run(g, [&](Session& s) -> Status {
       ASSIGN_OR_RETURN(std::string text, ReadFile(*file));
-      bool csv = std::filesystem::path(*file).extension() == ".csv";
-      json r;
-      RETURN_IF_ERROR(SendText(s, "POST", std::string("/api/v1/standards/elements?format=") + (csv ? "csv" : "json"),
-                               text, csv ? "text/csv" : "application/json", r));
-      if (s.format() == OutputFormat::kJson) return PrintJson(r), Status::Ok();
-      std::cout << "imported " << CellText(r["total"]) << " data elements\n";
-      return Status::Ok();
-    });
-  });
-}
+  bool csv = std::filesystem::path(*file).extension() == ".csv";
+  json r;
+  RETURN_IF_ERROR(SendText(
+      s, "POST", std::string("/api/v1/standards/elements?format=") + (csv ? "csv" : "json"), text,
+      csv ? "text/csv" : "application/json", r));
+  if (s.format() == OutputFormat::kJson) return PrintJson(r), Status::Ok();
+  std::cout << "imported " << CellText(r["total"]) << " data elements\n";
+  return Status::Ok();
+});
+}  // namespace
+);
+}  // namespace citydata::cli
 
 void AddCodes(CLI::App& standards, GlobalOptions& g) {
   auto* cmd = standards.add_subcommand("codes", "List code tables (代码表), or show one");
@@ -109,7 +84,8 @@ void AddCodes(CLI::App& standards, GlobalOptions& g) {
         ASSIGN_OR_RETURN(json r, s.Call("GET", "/api/v1/standards/code-tables"));
         if (s.format() == OutputFormat::kJson) return PrintJson(r), Status::Ok();
         std::vector<std::vector<std::string>> rows;
-        for (const auto& t : r["items"]) rows.push_back({CellText(t["id"]), CellText(t["name"]), CellText(t["entries"])});
+        for (const auto& t : r["items"])
+          rows.push_back({CellText(t["id"]), CellText(t["name"]), CellText(t["entries"])});
         PrintRows({"id", "name", "entries"}, rows, s.format());
         return Status::Ok();
       }
@@ -120,7 +96,8 @@ void AddCodes(CLI::App& standards, GlobalOptions& g) {
       std::vector<std::vector<std::string>> rows;
       for (const auto& e : t["entries"]) {
         std::string synonyms;
-        for (const auto& x : e.value("synonyms", json::array())) synonyms += (synonyms.empty() ? "" : ",") + CellText(x);
+        for (const auto& x : e.value("synonyms", json::array()))
+          synonyms += (synonyms.empty() ? "" : ",") + CellText(x);
         rows.push_back({CellText(e["code"]), CellText(e["name"]), synonyms});
       }
       std::cout << CellText(t["id"]) << " " << CellText(t["name"]) << "\n";
@@ -128,7 +105,8 @@ void AddCodes(CLI::App& standards, GlobalOptions& g) {
       return Status::Ok();
     });
   });
-  auto* import = cmd->add_subcommand("import", "Import a code table from CSV (code,name[,synonyms])");
+  auto* import =
+      cmd->add_subcommand("import", "Import a code table from CSV (code,name[,synonyms])");
   auto file = std::make_shared<std::string>();
   auto table_id = std::make_shared<std::string>();
   auto name = std::make_shared<std::string>();
@@ -138,15 +116,16 @@ void AddCodes(CLI::App& standards, GlobalOptions& g) {
   import->callback([&g, file, table_id, name] {
     Run(g, [&](Session& s) -> Status {
       ASSIGN_OR_RETURN(std::string text, ReadFile(*file));
-      json r;
-      RETURN_IF_ERROR(SendText(s, "PUT", "/api/v1/standards/code-tables/" + UrlEncode(*table_id) +
-                                             QueryString({{"format", "csv"}, {"name", *name}}),
-                               text, "text/csv", r));
-      if (s.format() == OutputFormat::kJson) return PrintJson(r), Status::Ok();
-      std::cout << "imported code table " << *table_id << " (" << r["entries"].size() << " entries)\n";
-      return Status::Ok();
-    });
-  });
+  json r;
+  RETURN_IF_ERROR(SendText(s, "PUT",
+                           "/api/v1/standards/code-tables/" + UrlEncode(*table_id) +
+                               QueryString({{"format", "csv"}, {"name", *name}}),
+                           text, "text/csv", r));
+  if (s.format() == OutputFormat::kJson) return PrintJson(r), Status::Ok();
+  std::cout << "imported code table " << *table_id << " (" << r["entries"].size() << " entries)\n";
+  return Status::Ok();
+});
+});
 }
 
 void PrintMapping(const json& items, OutputFormat format) {
@@ -159,7 +138,8 @@ void PrintMapping(const json& items, OutputFormat format) {
 }
 
 void AddMap(CLI::App& standards, GlobalOptions& g) {
-  auto* cmd = standards.add_subcommand("map", "Suggest (and with --accept/--set, store) the field mapping of a dataset");
+  auto* cmd = standards.add_subcommand(
+      "map", "Suggest (and with --accept/--set, store) the field mapping of a dataset");
   auto dataset = std::make_shared<std::string>();
   auto accept = std::make_shared<bool>(false);
   auto sets = std::make_shared<std::vector<std::string>>();
@@ -168,11 +148,12 @@ void AddMap(CLI::App& standards, GlobalOptions& g) {
   cmd->add_option("--set", *sets, "COLUMN=ELEMENT corrections; implies --accept");
   cmd->callback([&g, dataset, accept, sets] {
     Run(g, [&](Session& s) -> Status {
-      ASSIGN_OR_RETURN(std::string path, DatasetPath(*dataset));
+      ASSIGN_OR_RETURN(std::string path, DatasetApiPath(*dataset));
       ASSIGN_OR_RETURN(json r, s.Call("GET", path + "/mapping"));
       if (!*accept && sets->empty()) {
         if (s.format() == OutputFormat::kJson) return PrintJson(r), Status::Ok();
-        std::cout << "suggested mapping (store it with --accept, correct with --set COLUMN=ELEMENT):\n";
+        std::cout
+            << "suggested mapping (store it with --accept, correct with --set COLUMN=ELEMENT):\n";
         PrintMapping(r["suggested"], s.format());
         if (!r["stored"].empty()) {
           std::cout << "\nstored mapping:\n";
@@ -184,7 +165,8 @@ void AddMap(CLI::App& standards, GlobalOptions& g) {
       for (const auto& m : r["suggested"]) chosen[m["column"]] = m["element"];
       for (const auto& set : *sets) {
         size_t eq = set.find('=');
-        if (eq == std::string::npos) return InvalidArgument("--set takes COLUMN=ELEMENT, got " + set);
+        if (eq == std::string::npos)
+          return InvalidArgument("--set takes COLUMN=ELEMENT, got " + set);
         chosen[set.substr(0, eq)] = set.substr(eq + 1);
       }
       json mappings = json::array();
@@ -201,20 +183,22 @@ void AddMap(CLI::App& standards, GlobalOptions& g) {
 }
 
 void AddStandardize(CLI::App& app, GlobalOptions& g) {
-  auto* cmd = app.add_subcommand("standardize", "Build a std dataset from a raw one by its field mapping");
+  auto* cmd =
+      app.add_subcommand("standardize", "Build a std dataset from a raw one by its field mapping");
   auto source = std::make_shared<std::string>();
   auto target = std::make_shared<std::string>();
   cmd->add_option("dataset", *source, "raw.NAME")->required();
   cmd->add_option("--to", *target, "std.NAME")->required();
   cmd->callback([&g, source, target] {
     Run(g, [&](Session& s) -> Status {
-      ASSIGN_OR_RETURN(std::string path, DatasetPath(*source));
+      ASSIGN_OR_RETURN(std::string path, DatasetApiPath(*source));
       s.client().set_timeout(std::chrono::hours(1));
       ASSIGN_OR_RETURN(json r, s.Call("POST", path + "/standardize", {{"target", *target}}));
       if (s.format() == OutputFormat::kJson) return PrintJson(r), Status::Ok();
       std::cout << CellText(r["source"]) << " → " << CellText(r["target"]) << ": "
                 << CellText(r["rows"]) << " rows, " << CellText(r["failed_values"])
-                << " values could not be standardized (mapping: " << CellText(r["mapping"]) << ")\n";
+                << " values could not be standardized (mapping: " << CellText(r["mapping"])
+                << ")\n";
       std::vector<std::vector<std::string>> rows;
       for (const auto& c : r["columns"]) {
         rows.push_back({CellText(c["source"]), CellText(c["target"]), CellText(c["steps"]),
@@ -232,7 +216,8 @@ void AddStandardize(CLI::App& app, GlobalOptions& g) {
 }  // namespace
 
 void AddStandardsCommands(CLI::App& app, GlobalOptions& g) {
-  auto* standards = app.add_subcommand("standards", "Data standards: elements, code tables, field mapping");
+  auto* standards =
+      app.add_subcommand("standards", "Data standards: elements, code tables, field mapping");
   standards->require_subcommand(1);
   AddElements(*standards, g);
   AddCodes(*standards, g);

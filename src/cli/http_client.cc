@@ -100,9 +100,8 @@ class HttpClient::Call {
       parser.get().body().size = piece.size();
       RETURN_IF_ERROR(ReadSome(parser));
       size_t filled = piece.size() - parser.get().body().size;
-      if (filled > 0 &&
-          !on_body(static_cast<int>(parser.get().result_int()),
-                   std::string_view(piece.data(), filled))) {
+      if (filled > 0 && !on_body(static_cast<int>(parser.get().result_int()),
+                                 std::string_view(piece.data(), filled))) {
         break;
       }
     }

@@ -51,8 +51,8 @@ class HttpClient {
 
   // Like Request but hands the response body to `on_body` piece by piece as it arrives
   // (for large query results), with the response's HTTP status, and returns the status.
-  // The body of an error status is delivered the same way. `on_body` returning false stops reading and closes the
-  // connection; the status is still returned.
+  // The body of an error status is delivered the same way. `on_body` returning false stops reading
+  // and closes the connection; the status is still returned.
   Result<int> RequestStream(std::string_view method, std::string_view path_and_query,
                             std::string body,
                             const std::function<bool(int status, std::string_view chunk)>& on_body);

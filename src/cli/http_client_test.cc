@@ -151,11 +151,12 @@ TEST_F(HttpClientTest, UploadOfMissingFileIsInvalidArgument) {
 TEST_F(HttpClientTest, RequestStreamDeliversPiecesAndCanStop) {
   HttpClient client(url_, "");
   std::string all;
-  auto status = client.RequestStream("GET", "/stream", "", [&all](int code, std::string_view chunk) {
-    EXPECT_EQ(code, 200);
-    all.append(chunk);
-    return true;
-  });
+  auto status =
+      client.RequestStream("GET", "/stream", "", [&all](int code, std::string_view chunk) {
+        EXPECT_EQ(code, 200);
+        all.append(chunk);
+        return true;
+      });
   ASSERT_TRUE(status.ok()) << status.status().ToString();
   EXPECT_EQ(*status, 200);
   EXPECT_EQ(all.substr(0, 4), "0\n1\n");

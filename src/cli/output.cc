@@ -6,6 +6,7 @@
 #include <cstdio>
 #include <iostream>
 
+#include "core/csv.h"
 #include "core/json_util.h"
 
 namespace citydata::cli {
@@ -17,7 +18,8 @@ uint32_t NextCodePoint(std::string_view s, size_t& i) {
   int len = b < 0x80 ? 1 : (b >> 5) == 0x6 ? 2 : (b >> 4) == 0xE ? 3 : (b >> 3) == 0x1E ? 4 : 1;
   if (i + static_cast<size_t>(len) > s.size()) len = 1;
   uint32_t cp = len == 1 ? b : b & (0xFF >> (len + 1));
-  for (int k = 1; k < len; ++k) cp = (cp << 6) | (static_cast<unsigned char>(s[i + static_cast<size_t>(k)]) & 0x3F);
+  for (int k = 1; k < len; ++k)
+    cp = (cp << 6) | (static_cast<unsigned char>(s[i + static_cast<size_t>(k)]) & 0x3F);
   i += static_cast<size_t>(len);
   return cp;
 }
@@ -27,16 +29,6 @@ bool IsWide(uint32_t cp) {
          (cp >= 0xAC00 && cp <= 0xD7A3) || (cp >= 0xF900 && cp <= 0xFAFF) ||
          (cp >= 0xFE30 && cp <= 0xFE4F) || (cp >= 0xFF00 && cp <= 0xFF60) ||
          (cp >= 0xFFE0 && cp <= 0xFFE6) || (cp >= 0x20000 && cp <= 0x3FFFD);
-}
-
-std::string CsvEscape(const std::string& text) {
-  if (text.find_first_of(",\"\r\n") == std::string::npos) return text;
-  std::string out = "\"";
-  for (char c : text) {
-    if (c == '"') out += '"';
-    out += c;
-  }
-  return out + "\"";
 }
 
 std::string Pad(const std::string& text, size_t width) {
@@ -79,10 +71,10 @@ std::string CellText(const nlohmann::json& value) {
 void PrintRows(const std::vector<std::string>& headers,
                const std::vector<std::vector<std::string>>& rows, OutputFormat format) {
   if (format == OutputFormat::kCsv) {
-    for (size_t i = 0; i < headers.size(); ++i) std::cout << (i ? "," : "") << CsvEscape(headers[i]);
+    for (size_t i = 0; i < headers.size(); ++i) std::cout << (i ? "," : "") << CsvField(headers[i]);
     std::cout << "\n";
     for (const auto& row : rows) {
-      for (size_t i = 0; i < row.size(); ++i) std::cout << (i ? "," : "") << CsvEscape(row[i]);
+      for (size_t i = 0; i < row.size(); ++i) std::cout << (i ? "," : "") << CsvField(row[i]);
       std::cout << "\n";
     }
     return;

@@ -1,10 +1,9 @@
 // Human and machine output of CLI commands.
 #pragma once
 
+#include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
-
-#include <nlohmann/json.hpp>
 
 namespace citydata::cli {
 

@@ -12,11 +12,6 @@ namespace {
 
 using nlohmann::json;
 
-Result<std::string> DatasetPath(const std::string& name) {
-  ASSIGN_OR_RETURN(DatasetName d, ParseDatasetName(name, Zone::kRaw));
-  return "/api/v1/datasets/" + std::string(ZoneName(d.zone)) + "/" + d.name;
-}
-
 void PrintRun(const json& run) {
   std::cout << CellText(run["dataset"]) << "  run " << CellText(run["run_id"]) << "  score "
             << CellText(run["score"]) << "  rows " << CellText(run["rows"]) << "\n";
@@ -31,37 +26,6 @@ void PrintRun(const json& run) {
   }
   PrintRows({"rule", "type", "column", "severity", "checked", "failed", "ratio", "passed"}, rows,
             OutputFormat::kTable);
-}
-
-// A subcommand taking one dataset and calling `body` with its API path.
-void AddDatasetSubcommand(CLI::App& parent, GlobalOptions& g, const std::string& name,
-                          const std::string& help,
-                          std::function<void(CLI::App*)> options,
-                          std::function<Status(Session&, const std::string& path)> body) {
-  auto* cmd = parent.add_subcommand(name, help);
-  auto dataset = std::make_shared<std::string>();
-  cmd->add_option("dataset", *dataset, "ZONE.NAME")->required();
-  if (options) options(cmd);
-  cmd->callback([&g, dataset, body = std::move(body)] {
-    Run(g, [&](Session& s) -> Status {
-      ASSIGN_OR_RETURN(std::string path, DatasetPath(*dataset));
-      return body(s, path);
-    });
-  });
-}
-
-Status GetText(Session& s, const std::string& target, const std::string& output) {
-  ASSIGN_OR_RETURN(HttpResult r, s.client().Request("GET", target));
-  if (r.status >= 400) return Session::StatusFromBody(r.status, r.body);
-  if (output.empty()) {
-    std::cout << r.body;
-    return Status::Ok();
-  }
-  std::ofstream out(output, std::ios::binary | std::ios::trunc);
-  if (!out) return Internal("cannot write " + output);
-  out << r.body;
-  std::cout << "wrote " << output << "\n";
-  return Status::Ok();
 }
 
 void AddJobCommand(CLI::App& parent, GlobalOptions& g, const std::string& name,
@@ -90,10 +54,8 @@ void AddQualityCommands(CLI::App& app, GlobalOptions& g) {
   apply->add_option("file", *file, "plan.yaml")->required()->check(CLI::ExistingFile);
   apply->callback([&g, file] {
     Run(g, [&](Session& s) -> Status {
-      std::ifstream in(*file, std::ios::binary);
-      std::stringstream text;
-      text << in.rdbuf();
-      ASSIGN_OR_RETURN(HttpResult r, s.client().Request("POST", "/api/v1/quality/plans", text.str(),
+      ASSIGN_OR_RETURN(std::string text, ReadFile(*file));
+      ASSIGN_OR_RETURN(HttpResult r, s.client().Request("POST", "/api/v1/quality/plans", text,
                                                         "application/yaml"));
       ASSIGN_OR_RETURN(json plan, Session::Decode(r));
       if (s.format() == OutputFormat::kJson) return PrintJson(plan), Status::Ok();
@@ -103,49 +65,48 @@ void AddQualityCommands(CLI::App& app, GlobalOptions& g) {
     });
   });
 
-  AddDatasetSubcommand(*quality, g, "run", "Evaluate the dataset's plan now", {},
-                       [](Session& s, const std::string& path) -> Status {
-    s.client().set_timeout(std::chrono::hours(1));
-    ASSIGN_OR_RETURN(json run, s.Call("POST", path + "/quality/runs"));
-    if (s.format() == OutputFormat::kJson) return PrintJson(run), Status::Ok();
-    PrintRun(run);
-    return Status::Ok();
-  });
+  AddDatasetCommand(*quality, g, "run", "Evaluate the dataset's plan now",
+                    [](Session& s, const std::string& path) -> Status {
+                      s.client().set_timeout(std::chrono::hours(1));
+                      ASSIGN_OR_RETURN(json run, s.Call("POST", path + "/quality/runs"));
+                      if (s.format() == OutputFormat::kJson) return PrintJson(run), Status::Ok();
+                      PrintRun(run);
+                      return Status::Ok();
+                    });
 
-  AddDatasetSubcommand(*quality, g, "runs", "Quality runs and their scores (the trend)", {},
-                       [](Session& s, const std::string& path) -> Status {
-    ASSIGN_OR_RETURN(json r, s.Call("GET", path + "/quality/runs"));
-    if (s.format() == OutputFormat::kJson) return PrintJson(r), Status::Ok();
-    std::vector<std::vector<std::string>> rows;
-    for (const auto& x : r["items"]) {
-      rows.push_back({CellText(x["run_id"]), CellText(x["started_at"]), CellText(x["trigger"]),
-                      CellText(x["job_id"]), CellText(x["score"])});
-    }
-    PrintRows({"run", "started", "trigger", "job", "score"}, rows, s.format());
-    return Status::Ok();
-  });
+  AddDatasetCommand(
+      *quality, g, "runs", "Quality runs and their scores (the trend)",
+      [](Session& s, const std::string& path) -> Status {
+        ASSIGN_OR_RETURN(json r, s.Call("GET", path + "/quality/runs"));
+        if (s.format() == OutputFormat::kJson) return PrintJson(r), Status::Ok();
+        std::vector<std::vector<std::string>> rows;
+        for (const auto& x : r["items"]) {
+          rows.push_back({CellText(x["run_id"]), CellText(x["started_at"]), CellText(x["trigger"]),
+                          CellText(x["job_id"]), CellText(x["score"])});
+        }
+        PrintRows({"run", "started", "trigger", "job", "score"}, rows, s.format());
+        return Status::Ok();
+      });
 
   auto issue_args = std::make_shared<std::array<std::string, 4>>();
   (*issue_args)[2] = "100";
   (*issue_args)[3] = "0";
-  AddDatasetSubcommand(
+  auto* issues = AddDatasetCommand(
       *quality, g, "issues", "Failing rows of the latest run (or --run), per rule",
-      [issue_args](CLI::App* cmd) {
-        cmd->add_option("--rule", (*issue_args)[0], "only this rule's rows");
-        cmd->add_option("--run", (*issue_args)[1], "run id (default: latest)");
-        cmd->add_option("--limit", (*issue_args)[2], "page size (csv: all rows by default)");
-        cmd->add_option("--offset", (*issue_args)[3], "rows to skip");
-      },
       [issue_args](Session& s, const std::string& path) -> Status {
         const auto& a = *issue_args;
         if (s.format() == OutputFormat::kCsv) {
-          return GetText(s, path + "/quality/issues" +
-                                QueryString({{"rule", a[0]}, {"run", a[1]}, {"format", "csv"}}),
-                         "");
+          return FetchText(s,
+                           path + "/quality/issues" +
+                               QueryString({{"rule", a[0]}, {"run", a[1]}, {"format", "csv"}}),
+                           "");
         }
-        ASSIGN_OR_RETURN(json r, s.Call("GET", path + "/quality/issues" +
-                                                   QueryString({{"rule", a[0]}, {"run", a[1]},
-                                                                {"limit", a[2]}, {"offset", a[3]}})));
+        ASSIGN_OR_RETURN(
+            json r,
+            s.Call("GET",
+                   path + "/quality/issues" +
+                       QueryString(
+                           {{"rule", a[0]}, {"run", a[1]}, {"limit", a[2]}, {"offset", a[3]}})));
         if (s.format() == OutputFormat::kJson) return PrintJson(r), Status::Ok();
         std::vector<std::vector<std::string>> rows;
         for (const auto& i : r["items"]) {
@@ -157,23 +118,25 @@ void AddQualityCommands(CLI::App& app, GlobalOptions& g) {
                   << CellText(r["run_id"]) << ")\n";
         return Status::Ok();
       });
+  issues->add_option("--rule", (*issue_args)[0], "only this rule's rows");
+  issues->add_option("--run", (*issue_args)[1], "run id (default: latest)");
+  issues->add_option("--limit", (*issue_args)[2], "page size (csv: all rows by default)");
+  issues->add_option("--offset", (*issue_args)[3], "rows to skip");
 
   auto report_args = std::make_shared<std::array<std::string, 2>>();
-  AddDatasetSubcommand(
+  auto* report = AddDatasetCommand(
       *quality, g, "report", "The quality report as a self-contained HTML page",
-      [report_args](CLI::App* cmd) {
-        cmd->add_option("-o,--output", (*report_args)[0], "write the HTML here (default: stdout)");
-        cmd->add_option("--run", (*report_args)[1], "run id (default: latest)");
-      },
       [report_args](Session& s, const std::string& path) -> Status {
-        return GetText(s, path + "/quality/report" + QueryString({{"run", (*report_args)[1]}}),
-                       (*report_args)[0]);
+        return FetchText(s, path + "/quality/report" + QueryString({{"run", (*report_args)[1]}}),
+                         (*report_args)[0]);
       });
+  report->add_option("-o,--output", (*report_args)[0], "write the HTML here (default: stdout)");
+  report->add_option("--run", (*report_args)[1], "run id (default: latest)");
 
-  AddDatasetSubcommand(*quality, g, "suggest", "Rules suggested from the profile, as YAML", {},
-                       [](Session& s, const std::string& path) -> Status {
-    return GetText(s, path + "/quality/suggest", "");
-  });
+  AddDatasetCommand(*quality, g, "suggest", "Rules suggested from the profile, as YAML",
+                    [](Session& s, const std::string& path) -> Status {
+                      return FetchText(s, path + "/quality/suggest", "");
+                    });
 
   AddJobCommand(*quality, g, "release", "Publish a quarantined ingest's batch");
   AddJobCommand(*quality, g, "discard", "Drop a quarantined ingest's batch");

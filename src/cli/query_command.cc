@@ -32,8 +32,10 @@ Status PrintTable(Session& s, const QueryArgs& a) {
     for (const auto& v : row) rows.back().push_back(CellText(v));
   }
   PrintRows(r["columns"].get<std::vector<std::string>>(), rows, OutputFormat::kTable);
-  std::cout << "(" << rows.size() << " rows" << (r.value("truncated", false) ? ", truncated: "
-                                                  "raise --max-rows to see more" : "")
+  std::cout << "(" << rows.size() << " rows"
+            << (r.value("truncated", false) ? ", truncated: "
+                                              "raise --max-rows to see more"
+                                            : "")
             << ")\n";
   if (r.contains("error")) {
     return Status(ErrorCodeFromName(r["error"].value("code", "internal")),
@@ -55,8 +57,8 @@ Status StreamOut(Session& s, const QueryArgs& a, const std::string& format) {
     if (tail.size() > 65536) tail.erase(0, tail.size() - 65536);
     return true;
   };
-  auto status = s.client().RequestStream(
-      "POST", "/api/v1/query", DumpJson(RequestBody(a, format, 0)), on_body);
+  auto status = s.client().RequestStream("POST", "/api/v1/query",
+                                         DumpJson(RequestBody(a, format, 0)), on_body);
   std::cout.flush();
   if (!status.ok()) return status.status();
   if (*status >= 400) return Session::StatusFromBody(*status, head);
@@ -81,7 +83,8 @@ Status StreamOut(Session& s, const QueryArgs& a, const std::string& format) {
 void AddQueryCommand(CLI::App& app, GlobalOptions& g) {
   auto* cmd = app.add_subcommand("query", "Run one read-only SQL query over all zones");
   auto a = std::make_shared<QueryArgs>();
-  cmd->add_option("sql", a->sql, "e.g. \"SELECT count(*) FROM raw.household_registry\"")->required();
+  cmd->add_option("sql", a->sql, "e.g. \"SELECT count(*) FROM raw.household_registry\"")
+      ->required();
   cmd->add_option("--max-rows", a->max_rows, "row cap (table output default 1000)");
   cmd->add_option("--timeout-ms", a->timeout_ms, "time limit in milliseconds");
   cmd->callback([&g, a] {

@@ -1,8 +1,11 @@
 #include "cli/session.h"
 
+#include <fstream>
 #include <iostream>
+#include <sstream>
 
 #include "core/json_util.h"
+#include "core/types.h"
 
 namespace citydata::cli {
 
@@ -41,9 +44,9 @@ Session::Session(const GlobalOptions& g)
                                   : OutputFormat::kTable) {}
 
 Result<json> Session::Call(const std::string& method, const std::string& target, const json& body) {
-  ASSIGN_OR_RETURN(HttpResult r, client_.Request(method, target,
-                                                 body.is_null() ? "" : DumpJson(body),
-                                                 "application/json"));
+  ASSIGN_OR_RETURN(
+      HttpResult r,
+      client_.Request(method, target, body.is_null() ? "" : DumpJson(body), "application/json"));
   return Decode(r);
 }
 
@@ -73,6 +76,47 @@ void Run(GlobalOptions& g, const std::function<Status(Session&)>& fn) {
 }
 
 void PrintJson(const json& j) { std::cout << DumpJson(j, 2) << "\n"; }
+
+Result<std::string> DatasetApiPath(const std::string& dataset) {
+  ASSIGN_OR_RETURN(DatasetName d, ParseDatasetName(dataset, Zone::kRaw));
+  return "/api/v1/datasets/" + std::string(ZoneName(d.zone)) + "/" + d.name;
+}
+
+Status FetchText(Session& s, const std::string& target, const std::string& output) {
+  ASSIGN_OR_RETURN(HttpResult r, s.client().Request("GET", target));
+  if (r.status >= 400) return Session::StatusFromBody(r.status, r.body);
+  if (output.empty()) {
+    std::cout << r.body;
+    return Status::Ok();
+  }
+  std::ofstream out(output, std::ios::binary | std::ios::trunc);
+  if (!out || !(out << r.body)) return Internal("cannot write " + output);
+  std::cout << "wrote " << output << "\n";
+  return Status::Ok();
+}
+
+Result<std::string> ReadFile(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return NotFound("cannot read " + path);
+  std::stringstream buf;
+  buf << in.rdbuf();
+  return buf.str();
+}
+
+CLI::App* AddDatasetCommand(CLI::App& parent, GlobalOptions& g, const std::string& name,
+                            const std::string& help,
+                            std::function<Status(Session&, const std::string& path)> body) {
+  auto* cmd = parent.add_subcommand(name, help);
+  auto dataset = std::make_shared<std::string>();
+  cmd->add_option("dataset", *dataset, "ZONE.NAME")->required();
+  cmd->callback([&g, dataset, body = std::move(body)] {
+    Run(g, [&](Session& s) -> Status {
+      ASSIGN_OR_RETURN(std::string path, DatasetApiPath(*dataset));
+      return body(s, path);
+    });
+  });
+  return cmd;
+}
 
 int ExitCodeFor(const Status& status) {
   if (status.ok()) return 0;

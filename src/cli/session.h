@@ -1,12 +1,12 @@
 // A CLI command's connection to the server, and helpers every command shares.
 #pragma once
 
+#include <CLI/CLI.hpp>
 #include <functional>
+#include <nlohmann/json.hpp>
 #include <string>
 #include <utility>
 #include <vector>
-
-#include <nlohmann/json.hpp>
 
 #include "cli/commands.h"
 #include "cli/http_client.h"
@@ -46,5 +46,20 @@ class Session {
 void Run(GlobalOptions& g, const std::function<Status(Session&)>& fn);
 
 void PrintJson(const nlohmann::json& j);
+
+// "/api/v1/datasets/<zone>/<name>" for "ZONE.NAME" (or "NAME" in raw).
+Result<std::string> DatasetApiPath(const std::string& dataset);
+
+// GETs a text answer (CSV, YAML, HTML) and prints it, or writes it to `output`.
+Status FetchText(Session& s, const std::string& target, const std::string& output);
+
+// The whole content of a local file.
+Result<std::string> ReadFile(const std::string& path);
+
+// Declares `name` under `parent`: a command whose one argument is a dataset and whose
+// body gets the dataset's API path. Returns the command, for more options.
+CLI::App* AddDatasetCommand(CLI::App& parent, GlobalOptions& g, const std::string& name,
+                            const std::string& help,
+                            std::function<Status(Session&, const std::string& path)> body);
 
 }  // namespace citydata::cli

@@ -1,11 +1,11 @@
 #include "cli/settings.h"
 
+#include <sys/stat.h>
+
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
-
 #include <nlohmann/json.hpp>
-#include <sys/stat.h>
 
 namespace citydata::cli {
 namespace fs = std::filesystem;

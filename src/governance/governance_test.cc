@@ -71,18 +71,19 @@ TEST_F(GovernanceTest, MapsAndStandardizesIntoTheStdZone) {
   EXPECT_EQ(by_column["sfzh"], "id_number");
   EXPECT_EQ(by_column["xb"], "sex");
 
-  ASSERT_TRUE(standards_->SaveMapping({Zone::kRaw, "people"}, {{"xm", "name", 0, "", false},
-                                                               {"sfzh", "id_number", 0, "", false},
-                                                               {"xb", "sex", 0, "", false},
-                                                               {"csrq", "birth_date", 0, "", false}})
+  ASSERT_TRUE(standards_
+                  ->SaveMapping({Zone::kRaw, "people"}, {{"xm", "name", 0, "", false},
+                                                         {"sfzh", "id_number", 0, "", false},
+                                                         {"xb", "sex", 0, "", false},
+                                                         {"csrq", "birth_date", 0, "", false}})
                   .ok());
   auto result = standards_->Standardize({Zone::kRaw, "people"}, {Zone::kStd, "people"});
   ASSERT_TRUE(result.ok()) << result.status().ToString();
   EXPECT_EQ(result->rows, 4);
   EXPECT_EQ(result->mapping, "stored");
   EXPECT_EQ(result->failed_values, 2);  // 未知值 and 2023-02-29
-  auto cursor = engine_->Query(
-      "SELECT id_number, sex, birth_date FROM std.people ORDER BY rowid", {});
+  auto cursor =
+      engine_->Query("SELECT id_number, sex, birth_date FROM std.people ORDER BY rowid", {});
   ASSERT_TRUE(cursor.ok()) << cursor.status().ToString();
   std::vector<Value> row;
   ASSERT_TRUE(*(*cursor)->Next(row));
@@ -120,7 +121,8 @@ rules:
   ASSERT_EQ(issues->total, 1);
   EXPECT_EQ(issues->items[0].key, "110105194912310023");
 
-  EXPECT_FALSE(quality_->Apply("dataset: raw.people\nrules: [{column: nope, type: not_null}]").ok());
+  EXPECT_FALSE(
+      quality_->Apply("dataset: raw.people\nrules: [{column: nope, type: not_null}]").ok());
 
   auto gated = Ingest("xm,sfzh,xb,csrq\n,1,男,2000-01-01\n", "people");
   ASSERT_TRUE(gated.ok()) << gated.status().ToString();

@@ -26,8 +26,9 @@ class IssueWriter {
 
   void Add(const quality::Issue& issue) {
     if (!status_.ok()) return;
-    buffer_.push_back({run_id_, issue.rule_id, issue.row_id, issue.key,
-                       issue.detail.empty() ? issue.value : issue.value + " (" + issue.detail + ")"});
+    buffer_.push_back(
+        {run_id_, issue.rule_id, issue.row_id, issue.key,
+         issue.detail.empty() ? issue.value : issue.value + " (" + issue.detail + ")"});
     if (buffer_.size() >= kIssueFlushRows) Flush();
   }
 
@@ -55,7 +56,8 @@ json Summary(const json& run) {
   for (const auto& r : run["rules"]) {
     if (!r.value("passed", true)) failed.push_back(r.value("id", ""));
   }
-  return {{"run_id", run.value("run_id", "")}, {"score", run.value("score", 0.0)},
+  return {{"run_id", run.value("run_id", "")},
+          {"score", run.value("score", 0.0)},
           {"failed_rules", failed}};
 }
 
@@ -65,7 +67,8 @@ Status CheckColumns(const quality::RulePlan& plan, const storage::DatasetMeta& m
                        [&](const storage::ColumnMeta& c) { return c.name == name; });
   };
   if (!plan.key_column.empty() && !has(plan.key_column)) {
-    return InvalidArgument("key column '" + plan.key_column + "' is not in " + meta.name.ToString());
+    return InvalidArgument("key column '" + plan.key_column + "' is not in " +
+                           meta.name.ToString());
   }
   for (const auto& rule : plan.rules) {
     for (const auto& col : rule.columns) {
@@ -91,7 +94,8 @@ Result<quality::RulePlan> QualityService::Apply(std::string_view text) {
 Result<quality::RulePlan> QualityService::Plan(const DatasetName& dataset) {
   ASSIGN_OR_RETURN(auto record, store_.GetQualityPlan(dataset));
   if (!record) {
-    return NotFound("dataset " + dataset.ToString() + " has no quality plan; apply one with "
+    return NotFound("dataset " + dataset.ToString() +
+                    " has no quality plan; apply one with "
                     "`citydata quality apply FILE` (or start from `citydata quality suggest " +
                     dataset.ToString() + "`)");
   }
@@ -119,7 +123,8 @@ Result<json> QualityService::Evaluate(const DatasetName& dataset, const quality:
   if (!previous.empty()) {
     json last = json::parse(previous[0].result_json, nullptr, false);
     if (last.is_object() && last.contains("rules")) {
-      for (const auto& r : last["rules"]) ctx.previous_metrics[r.value("id", "")] = r.value("metrics", json());
+      for (const auto& r : last["rules"])
+        ctx.previous_metrics[r.value("id", "")] = r.value("metrics", json());
     }
   }
   storage::QualityRunRecord record{NewId("qr_"), dataset, trigger, job_id, NowIso(), "", 0, "{}"};
@@ -150,8 +155,10 @@ Result<storage::QualityRunRecord> QualityService::GetRun(const DatasetName& data
   if (run_id.empty()) {
     ASSIGN_OR_RETURN(auto runs, store_.ListQualityRuns(dataset, 1));
     if (runs.empty()) {
-      return NotFound("dataset " + dataset.ToString() + " has no quality runs yet; run "
-                      "`citydata quality run " + dataset.ToString() + "`");
+      return NotFound("dataset " + dataset.ToString() +
+                      " has no quality runs yet; run "
+                      "`citydata quality run " +
+                      dataset.ToString() + "`");
     }
     return std::move(runs[0]);
   }
@@ -166,9 +173,9 @@ Result<IssuePage> QualityService::Issues(const DatasetName& dataset, const std::
                                          const std::string& rule_id, int64_t limit,
                                          int64_t offset) {
   ASSIGN_OR_RETURN(storage::QualityRunRecord run, GetRun(dataset, run_id));
-  ASSIGN_OR_RETURN(auto page, store_.ListQualityIssues(run.id, rule_id,
-                                                       std::clamp<int64_t>(limit, 1, 100000),
-                                                       std::max<int64_t>(offset, 0)));
+  ASSIGN_OR_RETURN(auto page,
+                   store_.ListQualityIssues(run.id, rule_id, std::clamp<int64_t>(limit, 1, 100000),
+                                            std::max<int64_t>(offset, 0)));
   return IssuePage{run.id, std::move(page.first), page.second};
 }
 
@@ -180,8 +187,8 @@ Result<bool> QualityService::HasGate(const DatasetName& dataset) {
 }
 
 Result<ingest::QualityVerdict> QualityService::CheckBatch(const DatasetName& dataset,
-                                                         const DatasetName& staged,
-                                                         const std::string& job_id) {
+                                                          const DatasetName& staged,
+                                                          const std::string& job_id) {
   ASSIGN_OR_RETURN(quality::RulePlan plan, Plan(dataset));
   std::erase_if(plan.rules, [](const quality::Rule& r) { return !r.gate; });
   plan.dataset = staged;
@@ -192,7 +199,7 @@ Result<ingest::QualityVerdict> QualityService::CheckBatch(const DatasetName& dat
 }
 
 Result<ingest::QualityVerdict> QualityService::AfterPublish(const DatasetName& dataset,
-                                                           const std::string& job_id) {
+                                                            const std::string& job_id) {
   ASSIGN_OR_RETURN(auto record, store_.GetQualityPlan(dataset));
   if (!record) return ingest::QualityVerdict{};
   ASSIGN_OR_RETURN(json run, Run(dataset, "ingest", job_id));

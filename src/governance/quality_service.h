@@ -6,10 +6,9 @@
 // Thread safety: safe to use from many threads.
 #pragma once
 
+#include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
-
-#include <nlohmann/json.hpp>
 
 #include "catalog/catalog_service.h"
 #include "core/metrics.h"
@@ -35,7 +34,11 @@ class QualityService : public ingest::IngestQualityHook {
 
   QualityService(storage::GovernanceStore& store, storage::Engine& engine,
                  catalog::CatalogService& catalog, StandardsService& standards, Metrics& metrics)
-      : store_(store), engine_(engine), catalog_(catalog), standards_(standards), metrics_(metrics) {}
+      : store_(store),
+        engine_(engine),
+        catalog_(catalog),
+        standards_(standards),
+        metrics_(metrics) {}
 
   // Parses a plan (YAML or JSON), checks that its dataset and every column its rules
   // name exist, and stores it as the dataset's plan (replacing the previous one).

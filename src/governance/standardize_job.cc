@@ -4,16 +4,16 @@
 #include "core/clock.h"
 #include "core/json_util.h"
 #include "formats/type_inference.h"
-#include "standards/standardize.h"
 #include "governance/standards_service.h"
+#include "standards/standardize.h"
 
 namespace citydata::governance {
 namespace {
 
 using standards::DataElement;
 using standards::FindDataElement;
-using standards::StdOutcome;
 using standards::Standardizer;
+using standards::StdOutcome;
 using standards::ToHalfWidth;
 using standards::Trim;
 
@@ -37,8 +37,7 @@ struct ColumnPlan {
 
 class StandardsService::Run {
  public:
-  Run(StandardsService& svc, DatasetName source, DatasetName target)
-      : svc_(svc) {
+  Run(StandardsService& svc, DatasetName source, DatasetName target) : svc_(svc) {
     result_.source = std::move(source);
     result_.target = std::move(target);
   }
@@ -86,9 +85,12 @@ class StandardsService::Run {
     std::vector<std::string> names;
     for (const ColumnDef& col : *schema) {
       ColumnPlan plan{col, std::nullopt, col.type == ColumnType::kText};
-      StandardizeColumn report{col.name, col.name, "", plan.clean_text ? "trim,half_width" : "copy"};
-      auto m = std::find_if(mapping.begin(), mapping.end(), [&](const auto& r) { return r.column == col.name; });
-      const DataElement* element = m == mapping.end() ? nullptr : FindDataElement(elements, m->element_id);
+      StandardizeColumn report{col.name, col.name, "",
+                               plan.clean_text ? "trim,half_width" : "copy"};
+      auto m = std::find_if(mapping.begin(), mapping.end(),
+                            [&](const auto& r) { return r.column == col.name; });
+      const DataElement* element =
+          m == mapping.end() ? nullptr : FindDataElement(elements, m->element_id);
       if (element != nullptr) {
         ASSIGN_OR_RETURN(Standardizer s, Standardizer::Create(*element, tables));
         report.element_id = element->id;
@@ -121,7 +123,8 @@ class StandardsService::Run {
       ASSIGN_OR_RETURN(bool more, cursor->Next(in));
       if (!more) break;
       int64_t row_id = std::get<int64_t>(in[0]);
-      for (size_t i = 0; i < plans_.size(); ++i) RETURN_IF_ERROR(Convert(i, row_id, in[i + 1], out[i]));
+      for (size_t i = 0; i < plans_.size(); ++i)
+        RETURN_IF_ERROR(Convert(i, row_id, in[i + 1], out[i]));
       RETURN_IF_ERROR(writer->Append(out));
       for (size_t i = 0; i < out.size(); ++i) profilers_[i].Add(out[i]);
       ++result_.rows;

@@ -61,9 +61,8 @@ nlohmann::json ToJson(const StandardizeResult& r) {
                        {"changed", c.changed},
                        {"failed", c.failed}});
   }
-  return {{"job_id", r.job_id},         {"source", r.source.ToString()},
-          {"target", r.target.ToString()}, {"rows", r.rows},
-          {"failed_values", r.failed_values}, {"mapping", r.mapping},
+  return {{"job_id", r.job_id}, {"source", r.source.ToString()},    {"target", r.target.ToString()},
+          {"rows", r.rows},     {"failed_values", r.failed_values}, {"mapping", r.mapping},
           {"columns", columns}};
 }
 
@@ -74,7 +73,8 @@ Result<std::vector<DataElement>> StandardsService::Elements(const std::string& s
     auto parsed = DataElementsFromJson(json::parse(record.json, nullptr, false));
     if (!parsed.ok() || parsed->empty()) continue;
     const DataElement& user = parsed->front();
-    auto same = std::find_if(all.begin(), all.end(), [&](const DataElement& e) { return e.id == user.id; });
+    auto same =
+        std::find_if(all.begin(), all.end(), [&](const DataElement& e) { return e.id == user.id; });
     if (same != all.end()) {
       *same = user;
     } else {
@@ -95,7 +95,7 @@ Status StandardsService::PutElements(const std::vector<DataElement>& elements) {
 }
 
 Result<std::vector<DataElement>> StandardsService::ImportElements(std::string_view text,
-                                                                   std::string_view format) {
+                                                                  std::string_view format) {
   std::vector<DataElement> elements;
   if (format == "csv") {
     ASSIGN_OR_RETURN(elements, ParseDataElementsCsv(text));
@@ -116,7 +116,8 @@ Result<std::vector<CodeTable>> StandardsService::CodeTables() {
   for (const auto& record : stored) {
     auto table = CodeTableFromJson(json::parse(record.json, nullptr, false));
     if (!table.ok()) continue;
-    auto same = std::find_if(all.begin(), all.end(), [&](const CodeTable& t) { return t.id == table->id; });
+    auto same =
+        std::find_if(all.begin(), all.end(), [&](const CodeTable& t) { return t.id == table->id; });
     if (same != all.end()) {
       *same = std::move(*table);
     } else {
@@ -138,7 +139,8 @@ Result<CodeTable> StandardsService::GetCodeTable(const std::string& id) {
 
 Status StandardsService::PutCodeTable(const CodeTable& table) {
   RETURN_IF_ERROR(ValidateCodeTable(table));
-  RETURN_IF_ERROR(store_.PutStandard({kCodeTableKind, table.id, DumpJson(CodeTableToJson(table)), ""}));
+  RETURN_IF_ERROR(
+      store_.PutStandard({kCodeTableKind, table.id, DumpJson(CodeTableToJson(table)), ""}));
   std::lock_guard lock(mu_);
   code_sets_.erase(table.id);
   return Status::Ok();
@@ -201,9 +203,11 @@ Status StandardsService::SaveMapping(const DatasetName& dataset,
   for (auto& m : mapping) {
     bool column = std::any_of(meta.columns.begin(), meta.columns.end(),
                               [&](const storage::ColumnMeta& c) { return c.name == m.column; });
-    if (!column) return InvalidArgument("column '" + m.column + "' is not in " + dataset.ToString());
+    if (!column)
+      return InvalidArgument("column '" + m.column + "' is not in " + dataset.ToString());
     if (FindDataElement(elements, m.element_id) == nullptr) {
-      return InvalidArgument("data element '" + m.element_id + "' does not exist; see "
+      return InvalidArgument("data element '" + m.element_id +
+                             "' does not exist; see "
                              "`citydata standards elements`");
     }
     m.confirmed = true;

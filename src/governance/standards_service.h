@@ -7,12 +7,11 @@
 
 #include <memory>
 #include <mutex>
+#include <nlohmann/json.hpp>
 #include <string>
 #include <unordered_map>
 #include <unordered_set>
 #include <vector>
-
-#include <nlohmann/json.hpp>
 
 #include "catalog/catalog_service.h"
 #include "core/status.h"
@@ -39,7 +38,7 @@ struct StandardizeResult {
   DatasetName target;
   int64_t rows = 0;
   int64_t failed_values = 0;  // reported as the job's rejects with row ids and reasons
-  std::string mapping;        // "stored" or "suggested" (no mapping saved: confident suggestions used)
+  std::string mapping;  // "stored" or "suggested" (no mapping saved: confident suggestions used)
   std::vector<StandardizeColumn> columns;
 };
 nlohmann::json ToJson(const StandardizeResult& r);
@@ -56,7 +55,8 @@ class StandardsService {
   // Validates and stores user elements (insert or replace by id).
   Status PutElements(const std::vector<standards::DataElement>& elements);
   // Parses CSV or JSON (`format` "csv" or "json") and stores the elements.
-  Result<std::vector<standards::DataElement>> ImportElements(std::string_view text, std::string_view format);
+  Result<std::vector<standards::DataElement>> ImportElements(std::string_view text,
+                                                             std::string_view format);
 
   Result<std::vector<standards::CodeTable>> CodeTables();
   Result<standards::CodeTable> GetCodeTable(const std::string& id);  // NotFound with the known ids
@@ -89,7 +89,8 @@ class StandardsService {
   catalog::CatalogService& catalog_;
   std::mutex mu_;
   // GUARDED_BY(mu_): code sets by table id, dropped when a table is stored.
-  std::unordered_map<std::string, std::shared_ptr<const std::unordered_set<std::string>>> code_sets_;
+  std::unordered_map<std::string, std::shared_ptr<const std::unordered_set<std::string>>>
+      code_sets_;
 };
 
 }  // namespace citydata::governance

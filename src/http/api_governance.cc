@@ -2,6 +2,8 @@
 // quality plans, runs, issues and the release of quarantined ingests.
 #include <sstream>
 
+#include "catalog/catalog_json.h"
+#include "core/csv.h"
 #include "core/json_util.h"
 #include "http/api_sections.h"
 #include "http/api_support.h"
@@ -9,7 +11,6 @@
 #include "standards/code_tables.h"
 #include "standards/data_elements.h"
 #include "storage/meta_store.h"
-#include "catalog/catalog_json.h"
 
 namespace citydata::http {
 namespace {
@@ -21,16 +22,6 @@ Response TextResponse(std::string body, std::string content_type) {
   r.content_type = std::move(content_type);
   r.body = std::move(body);
   return r;
-}
-
-std::string CsvField(const std::string& text) {
-  if (text.find_first_of(",\"\r\n") == std::string::npos) return text;
-  std::string out = "\"";
-  for (char c : text) {
-    if (c == '"') out += '"';
-    out += c;
-  }
-  return out + "\"";
 }
 
 json MappingJson(const std::vector<storage::ColumnMappingRecord>& mappings) {
@@ -46,8 +37,12 @@ json MappingJson(const std::vector<storage::ColumnMappingRecord>& mappings) {
 }
 
 json RunSummaryJson(const storage::QualityRunRecord& r) {
-  return {{"run_id", r.id},         {"trigger", r.trigger},   {"job_id", r.job_id},
-          {"started_at", r.started_at}, {"finished_at", r.finished_at}, {"score", r.score}};
+  return {{"run_id", r.id},
+          {"trigger", r.trigger},
+          {"job_id", r.job_id},
+          {"started_at", r.started_at},
+          {"finished_at", r.finished_at},
+          {"score", r.score}};
 }
 
 class GovernanceApi : public std::enable_shared_from_this<GovernanceApi> {
@@ -61,38 +56,67 @@ class GovernanceApi : public std::enable_shared_from_this<GovernanceApi> {
     };
     const std::vector<Param> dataset = DatasetParams();
     return {
-        {Method::kGet, "/api/v1/standards/elements", "Data elements (built in and user-defined)",
-         "standards", {{"search", "query", "string", false, "substring of id, name, definition, synonyms"},
-                       {"format", "query", "string", false, "json (default) or csv"}},
-         nullptr, false, bind(&GovernanceApi::Elements)},
-        {Method::kPost, "/api/v1/standards/elements", "Add, change or import data elements",
-         "standards", {{"format", "query", "string", false, "json (default: an array of elements) or csv"}},
-         "[{\"id\": \"...\", \"name\": \"...\", \"data_type\": \"text\", ...}] or CSV", false,
+        {Method::kGet,
+         "/api/v1/standards/elements",
+         "Data elements (built in and user-defined)",
+         "standards",
+         {{"search", "query", "string", false, "substring of id, name, definition, synonyms"},
+          {"format", "query", "string", false, "json (default) or csv"}},
+         nullptr,
+         false,
+         bind(&GovernanceApi::Elements)},
+        {Method::kPost,
+         "/api/v1/standards/elements",
+         "Add, change or import data elements",
+         "standards",
+         {{"format", "query", "string", false, "json (default: an array of elements) or csv"}},
+         "[{\"id\": \"...\", \"name\": \"...\", \"data_type\": \"text\", ...}] or CSV",
+         false,
          bind(&GovernanceApi::PutElements)},
-        {Method::kGet, "/api/v1/standards/code-tables", "Code tables", "standards", {}, nullptr,
-         false, bind(&GovernanceApi::CodeTables)},
-        {Method::kGet, "/api/v1/standards/code-tables/{id}", "One code table", "standards",
+        {Method::kGet,
+         "/api/v1/standards/code-tables",
+         "Code tables",
+         "standards",
+         {},
+         nullptr,
+         false,
+         bind(&GovernanceApi::CodeTables)},
+        {Method::kGet,
+         "/api/v1/standards/code-tables/{id}",
+         "One code table",
+         "standards",
          {{"id", "path", "string", true, "e.g. GB/T 2261.1 (percent-encode the /)"},
           {"format", "query", "string", false, "json (default) or csv"}},
-         nullptr, false, bind(&GovernanceApi::CodeTable)},
-        {Method::kPut, "/api/v1/standards/code-tables/{id}", "Add or replace a code table",
+         nullptr,
+         false,
+         bind(&GovernanceApi::CodeTable)},
+        {Method::kPut,
+         "/api/v1/standards/code-tables/{id}",
+         "Add or replace a code table",
          "standards",
          {{"id", "path", "string", true, "table id"},
           {"format", "query", "string", false, "json (default) or csv (code,name[,synonyms])"},
           {"name", "query", "string", false, "table name, for csv"}},
-         "{\"id\", \"name\", \"entries\": [{\"code\", \"name\", \"synonyms\"}]} or CSV", false,
+         "{\"id\", \"name\", \"entries\": [{\"code\", \"name\", \"synonyms\"}]} or CSV",
+         false,
          bind(&GovernanceApi::PutCodeTable)},
         {Method::kGet, "/api/v1/datasets/{zone}/{name}/mapping",
          "The stored column → data element mapping and fresh suggestions", "standards", dataset,
          nullptr, false, bind(&GovernanceApi::Mapping)},
-        {Method::kPut, "/api/v1/datasets/{zone}/{name}/mapping", "Confirm the mapping",
-         "standards", dataset, "{\"mappings\": [{\"column\": \"sfzh\", \"element\": \"id_number\"}]}",
-         false, bind(&GovernanceApi::PutMapping)},
+        {Method::kPut, "/api/v1/datasets/{zone}/{name}/mapping", "Confirm the mapping", "standards",
+         dataset, "{\"mappings\": [{\"column\": \"sfzh\", \"element\": \"id_number\"}]}", false,
+         bind(&GovernanceApi::PutMapping)},
         {Method::kPost, "/api/v1/datasets/{zone}/{name}/standardize",
          "Build a std dataset from this one by its mapping", "standards", dataset,
          "{\"target\": \"std.household_registry\"}", false, bind(&GovernanceApi::Standardize)},
-        {Method::kPost, "/api/v1/quality/plans", "Apply a quality plan (YAML or JSON)", "quality",
-         {}, "the plan text: dataset, key, rules", false, bind(&GovernanceApi::ApplyPlan)},
+        {Method::kPost,
+         "/api/v1/quality/plans",
+         "Apply a quality plan (YAML or JSON)",
+         "quality",
+         {},
+         "the plan text: dataset, key, rules",
+         false,
+         bind(&GovernanceApi::ApplyPlan)},
         {Method::kGet, "/api/v1/datasets/{zone}/{name}/quality/plan", "The dataset's quality plan",
          "quality", dataset, nullptr, false, bind(&GovernanceApi::GetPlan)},
         {Method::kPost, "/api/v1/datasets/{zone}/{name}/quality/runs", "Run the quality plan",
@@ -112,11 +136,21 @@ class GovernanceApi : public std::enable_shared_from_this<GovernanceApi> {
                                  {"format", "query", "string", false, "json (default) or csv"}}),
                 PageParams()),
          nullptr, false, bind(&GovernanceApi::Issues)},
-        {Method::kPost, "/api/v1/jobs/{id}/release", "Publish a quarantined ingest's batch",
-         "quality", {{"id", "path", "string", true, "job id"}}, nullptr, false,
+        {Method::kPost,
+         "/api/v1/jobs/{id}/release",
+         "Publish a quarantined ingest's batch",
+         "quality",
+         {{"id", "path", "string", true, "job id"}},
+         nullptr,
+         false,
          bind(&GovernanceApi::Release)},
-        {Method::kPost, "/api/v1/jobs/{id}/discard", "Drop a quarantined ingest's batch",
-         "quality", {{"id", "path", "string", true, "job id"}}, nullptr, false,
+        {Method::kPost,
+         "/api/v1/jobs/{id}/discard",
+         "Drop a quarantined ingest's batch",
+         "quality",
+         {{"id", "path", "string", true, "job id"}},
+         nullptr,
+         false,
          bind(&GovernanceApi::Discard)},
     };
   }
@@ -132,9 +166,10 @@ class GovernanceApi : public std::enable_shared_from_this<GovernanceApi> {
   }
 
   Response PutElements(Request& req) {
-    TRY_ASSIGN(auto elements, ctx_.standards->ImportElements(req.body, req.Query("format", "json")));
-    return JsonResponse({{"items", standards::DataElementsToJson(elements)},
-                         {"total", elements.size()}}, 201);
+    TRY_ASSIGN(auto elements,
+               ctx_.standards->ImportElements(req.body, req.Query("format", "json")));
+    return JsonResponse(
+        {{"items", standards::DataElementsToJson(elements)}, {"total", elements.size()}}, 201);
   }
 
   Response CodeTables(Request&) {
@@ -181,13 +216,15 @@ class GovernanceApi : public std::enable_shared_from_this<GovernanceApi> {
     TRY_ASSIGN(auto name, DatasetParam(req));
     TRY_ASSIGN(json body, JsonBody(req));
     if (!body.contains("mappings") || !body["mappings"].is_array()) {
-      return ErrorResponse(InvalidArgument("the body needs \"mappings\": [{\"column\", \"element\"}]"));
+      return ErrorResponse(
+          InvalidArgument("the body needs \"mappings\": [{\"column\", \"element\"}]"));
     }
     std::vector<storage::ColumnMappingRecord> mappings;
     for (const auto& m : body["mappings"]) {
       if (!m.is_object() || !m.value("column", json()).is_string() ||
           !m.value("element", json()).is_string()) {
-        return ErrorResponse(InvalidArgument("each mapping needs string \"column\" and \"element\""));
+        return ErrorResponse(
+            InvalidArgument("each mapping needs string \"column\" and \"element\""));
       }
       mappings.push_back({m["column"], m["element"], 1.0, "confirmed by steward", true});
     }
@@ -245,7 +282,8 @@ class GovernanceApi : public std::enable_shared_from_this<GovernanceApi> {
     bool csv = req.Query("format") == "csv";
     TRY_ASSIGN(int64_t limit, IntParam(req, "limit", csv ? 100000 : 100));
     TRY_ASSIGN(int64_t offset, IntParam(req, "offset", 0));
-    TRY_ASSIGN(auto page, ctx_.quality->Issues(name, req.Query("run"), req.Query("rule"), limit, offset));
+    TRY_ASSIGN(auto page,
+               ctx_.quality->Issues(name, req.Query("run"), req.Query("rule"), limit, offset));
     if (csv) {
       std::string out = "run_id,rule_id,row_id,key,value\r\n";
       for (const auto& i : page.items) {
@@ -256,7 +294,8 @@ class GovernanceApi : public std::enable_shared_from_this<GovernanceApi> {
     }
     json items = json::array();
     for (const auto& i : page.items) {
-      items.push_back({{"rule_id", i.rule_id}, {"row_id", i.row_id}, {"key", i.key}, {"value", i.value}});
+      items.push_back(
+          {{"rule_id", i.rule_id}, {"row_id", i.row_id}, {"key", i.key}, {"value", i.value}});
     }
     json out = PageJson(items, page.total, limit, offset);
     out["run_id"] = page.run_id;

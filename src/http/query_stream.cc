@@ -1,6 +1,7 @@
 #include "http/query_stream.h"
 
 #include "catalog/catalog_json.h"
+#include "core/csv.h"
 #include "core/json_util.h"
 #include "http/error_map.h"
 
@@ -11,29 +12,18 @@ using nlohmann::json;
 
 constexpr size_t kChunkBytes = 64u << 10;
 
-std::string CsvField(const Value& v) {
+// A cell as a CSV field: NULL is an empty field, "" a quoted empty one.
+std::string CsvCell(const Value& v) {
   if (IsNull(v)) return "";
-  std::string text;
-  if (const auto* s = std::get_if<std::string>(&v)) {
-    text = *s;
-  } else {
-    text = DumpJson(catalog::ValueToJson(v));
-  }
-  bool quote = text.empty() || text.find_first_of(",\"\r\n") != std::string::npos;
-  if (!quote) return text;
-  std::string out = "\"";
-  for (char c : text) {
-    if (c == '"') out += '"';
-    out += c;
-  }
-  return out + "\"";
+  if (const auto* s = std::get_if<std::string>(&v)) return CsvField(*s, true);
+  return DumpJson(catalog::ValueToJson(v));
 }
 
 void AppendRow(RowFormat format, const std::vector<Value>& row, bool first, std::string& out) {
   if (format == RowFormat::kCsv) {
     for (size_t i = 0; i < row.size(); ++i) {
       if (i) out += ',';
-      out += CsvField(row[i]);
+      out += CsvCell(row[i]);
     }
     out += "\r\n";
     return;
@@ -47,7 +37,7 @@ void AppendRow(RowFormat format, const std::vector<Value>& row, bool first, std:
 std::string Header(RowFormat format, const std::vector<std::string>& names) {
   if (format == RowFormat::kJson) return "{\"columns\":" + DumpJson(json(names)) + ",\"rows\":[";
   std::string out;
-  for (size_t i = 0; i < names.size(); ++i) out += (i ? "," : "") + CsvField(Value(names[i]));
+  for (size_t i = 0; i < names.size(); ++i) out += (i ? "," : "") + CsvField(names[i]);
   return out + "\r\n";
 }
 

@@ -93,8 +93,8 @@ void ColumnAggregate::Merge(const ColumnAggregate& other) {
     // Chan et al.'s parallel variance combination.
     auto n = static_cast<double>(numeric_ + other.numeric_);
     double delta = other.mean_ - mean_;
-    m2_ += other.m2_ + delta * delta * static_cast<double>(numeric_) *
-                           static_cast<double>(other.numeric_) / n;
+    m2_ += other.m2_ +
+           delta * delta * static_cast<double>(numeric_) * static_cast<double>(other.numeric_) / n;
     mean_ += delta * static_cast<double>(other.numeric_) / n;
     numeric_ += other.numeric_;
   }
@@ -214,8 +214,8 @@ void FinishDistribution(const Rule& rule, const ColumnAggregate& column, const j
         std::fabs(m["null_ratio"].get<double>() - (*previous)["null_ratio"].get<double>());
     double limit = ParamDouble(rule, "max_null_ratio_change", 0.05);
     if (change > limit) {
-      problems.push_back("null ratio changed by " + Percent(change) + " (limit " +
-                         Percent(limit) + ")");
+      problems.push_back("null ratio changed by " + Percent(change) + " (limit " + Percent(limit) +
+                         ")");
     }
   }
   if (ParamBool(rule, "new_values", true) && m.contains("values") && previous->contains("values")) {

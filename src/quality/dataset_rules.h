@@ -39,7 +39,9 @@ class ColumnAggregate {
   // Seconds since the epoch of the newest date / timestamp value.
   std::optional<int64_t> newest() const { return newest_; }
   // Distinct values with counts; nullopt once there were more than max_values.
-  const std::optional<std::map<std::string, int64_t, std::less<>>>& values() const { return values_; }
+  const std::optional<std::map<std::string, int64_t, std::less<>>>& values() const {
+    return values_;
+  }
 
  private:
   size_t max_values_;
@@ -50,7 +52,8 @@ class ColumnAggregate {
   double mean_ = 0;
   double m2_ = 0;  // Welford's sum of squared deviations
   std::optional<int64_t> newest_;
-  std::optional<std::map<std::string, int64_t, std::less<>>> values_ = std::map<std::string, int64_t, std::less<>>();
+  std::optional<std::map<std::string, int64_t, std::less<>>> values_ =
+      std::map<std::string, int64_t, std::less<>>();
 };
 
 // max_values for a distribution rule (default 50).

@@ -202,9 +202,9 @@ Status Evaluation::Prepare() {
   schema_ = std::move(*schema);
   unsigned hw = std::thread::hardware_concurrency();
   parts_ = ctx_.threads > 0 ? ctx_.threads : (hw > 0 ? static_cast<int>(hw) : 2);
-  now_ = ctx_.now_unix_seconds.value_or(
-      std::chrono::duration_cast<std::chrono::seconds>(
-          std::chrono::system_clock::now().time_since_epoch()).count());
+  now_ = ctx_.now_unix_seconds.value_or(std::chrono::duration_cast<std::chrono::seconds>(
+                                            std::chrono::system_clock::now().time_since_epoch())
+                                            .count());
   if (ctx_.today.empty()) {
     today_days_ = static_cast<int32_t>((now_ + int64_t{ctx_.utc_offset_minutes} * 60) / 86400);
   } else {
@@ -289,7 +289,8 @@ Status Evaluation::ScanPass() {
     st.warnings.assign(cp_.rows.size(), 0);
     st.samples.resize(cp_.rows.size());
     st.hashes.resize(cp_.keys.size());
-    for (const auto& a : cp_.aggregates) st.aggregates.emplace_back(a.max_values, ctx_.utc_offset_minutes);
+    for (const auto& a : cp_.aggregates)
+      st.aggregates.emplace_back(a.max_values, ctx_.utc_offset_minutes);
   }
   if (cp_.columns.empty()) {
     ASSIGN_OR_RETURN(auto stats, engine_.Stats(plan_.dataset));
@@ -358,21 +359,21 @@ Status Evaluation::KeyPass() {
   int key_slot = cp_.key_slot >= 0 && funnel_.active() ? remap(cp_.key_slot) : -1;
   std::vector<std::vector<std::vector<KeyHit>>> hits(
       static_cast<size_t>(parts_), std::vector<std::vector<KeyHit>>(active.size()));
-  RETURN_IF_ERROR(ParallelScan(
-      engine_, plan_.dataset, columns, parts_,
-      [&](int part, int64_t row_id, std::span<const Cell> row) {
-        for (size_t a = 0; a < active.size(); ++a) {
-          auto h = remapped[a].Hash(row);
-          const auto& rep = repeated[active[a]];
-          if (!h || !std::binary_search(rep.begin(), rep.end(), *h)) continue;
-          KeyHit hit;
-          remapped[a].EncodeKey(row, hit.key);
-          hit.row_id = row_id;
-          hit.values = CellValues(row, remapped[a].slots());
-          hit.row_key = KeyText(row, key_slot);
-          hits[static_cast<size_t>(part)][a].push_back(std::move(hit));
-        }
-      }));
+  RETURN_IF_ERROR(ParallelScan(engine_, plan_.dataset, columns, parts_,
+                               [&](int part, int64_t row_id, std::span<const Cell> row) {
+                                 for (size_t a = 0; a < active.size(); ++a) {
+                                   auto h = remapped[a].Hash(row);
+                                   const auto& rep = repeated[active[a]];
+                                   if (!h || !std::binary_search(rep.begin(), rep.end(), *h))
+                                     continue;
+                                   KeyHit hit;
+                                   remapped[a].EncodeKey(row, hit.key);
+                                   hit.row_id = row_id;
+                                   hit.values = CellValues(row, remapped[a].slots());
+                                   hit.row_key = KeyText(row, key_slot);
+                                   hits[static_cast<size_t>(part)][a].push_back(std::move(hit));
+                                 }
+                               }));
   for (size_t a = 0; a < active.size(); ++a) {
     std::vector<KeyHit> all;
     for (auto& part : hits) {

@@ -103,10 +103,10 @@ struct RuleResult {
 struct RunResult {
   DatasetName dataset;
   int64_t rows = 0;
-  double score = 100;                       // 0..100, see scoring.h
-  std::map<Dimension, double> dimensions;   // only dimensions that have rules
-  std::vector<RuleResult> rules;            // in plan order
-  double seconds = 0;                       // wall time of the run
+  double score = 100;                      // 0..100, see scoring.h
+  std::map<Dimension, double> dimensions;  // only dimensions that have rules
+  std::vector<RuleResult> rules;           // in plan order
+  double seconds = 0;                      // wall time of the run
 };
 
 // Evaluates `plan` against ctx.engine. Errors: NotFound when the dataset, a column a

@@ -25,14 +25,42 @@ struct EValue {
 };
 
 enum class Op {
-  kLiteral, kColumn, kNot, kNeg, kAnd, kOr,
-  kEq, kNe, kLt, kLe, kGt, kGe,
-  kAdd, kSub, kMul, kDiv, kConcat,
-  kIsNull, kIsNotNull, kIn, kNotIn, kCall,
+  kLiteral,
+  kColumn,
+  kNot,
+  kNeg,
+  kAnd,
+  kOr,
+  kEq,
+  kNe,
+  kLt,
+  kLe,
+  kGt,
+  kGe,
+  kAdd,
+  kSub,
+  kMul,
+  kDiv,
+  kConcat,
+  kIsNull,
+  kIsNotNull,
+  kIn,
+  kNotIn,
+  kCall,
 };
 
 enum class Fn {
-  kIdBirthDate, kIdSex, kIdRegion, kLength, kUpper, kLower, kTrim, kSubstr, kCoalesce, kAbs, kToday,
+  kIdBirthDate,
+  kIdSex,
+  kIdRegion,
+  kLength,
+  kUpper,
+  kLower,
+  kTrim,
+  kSubstr,
+  kCoalesce,
+  kAbs,
+  kToday,
 };
 
 struct FnInfo {
@@ -43,11 +71,16 @@ struct FnInfo {
 
 const std::map<std::string, FnInfo, std::less<>>& Functions() {
   static const auto* fns = new std::map<std::string, FnInfo, std::less<>>{
-      {"id_birth_date", {Fn::kIdBirthDate, 1, 1}}, {"id_sex", {Fn::kIdSex, 1, 1}},
-      {"id_region", {Fn::kIdRegion, 1, 1}},        {"length", {Fn::kLength, 1, 1}},
-      {"upper", {Fn::kUpper, 1, 1}},               {"lower", {Fn::kLower, 1, 1}},
-      {"trim", {Fn::kTrim, 1, 1}},                 {"substr", {Fn::kSubstr, 2, 3}},
-      {"coalesce", {Fn::kCoalesce, 1, 64}},        {"abs", {Fn::kAbs, 1, 1}},
+      {"id_birth_date", {Fn::kIdBirthDate, 1, 1}},
+      {"id_sex", {Fn::kIdSex, 1, 1}},
+      {"id_region", {Fn::kIdRegion, 1, 1}},
+      {"length", {Fn::kLength, 1, 1}},
+      {"upper", {Fn::kUpper, 1, 1}},
+      {"lower", {Fn::kLower, 1, 1}},
+      {"trim", {Fn::kTrim, 1, 1}},
+      {"substr", {Fn::kSubstr, 2, 3}},
+      {"coalesce", {Fn::kCoalesce, 1, 64}},
+      {"abs", {Fn::kAbs, 1, 1}},
       {"today", {Fn::kToday, 0, 0}},
   };
   return *fns;
@@ -150,8 +183,8 @@ class Parser {
 
   std::optional<Op> ComparisonOp() {
     static constexpr std::pair<std::string_view, Op> kOps[] = {
-        {"==", Op::kEq}, {"!=", Op::kNe}, {"<>", Op::kNe}, {"<=", Op::kLe}, {">=", Op::kGe},
-        {"=", Op::kEq},  {"<", Op::kLt},  {">", Op::kGt}};
+        {"==", Op::kEq}, {"!=", Op::kNe}, {"<>", Op::kNe}, {"<=", Op::kLe},
+        {">=", Op::kGe}, {"=", Op::kEq},  {"<", Op::kLt},  {">", Op::kGt}};
     for (const auto& [sym, op] : kOps) {
       if (Symbol(sym)) return op;
     }
@@ -257,8 +290,8 @@ class Parser {
 
   NodeResult ParseNumber() {
     size_t start = pos_;
-    while (pos_ < text_.size() && (std::isdigit(static_cast<unsigned char>(text_[pos_])) ||
-                                   text_[pos_] == '.')) {
+    while (pos_ < text_.size() &&
+           (std::isdigit(static_cast<unsigned char>(text_[pos_])) || text_[pos_] == '.')) {
       ++pos_;
     }
     auto v = quality::ParseNumber(text_.substr(start, pos_ - start));
@@ -320,7 +353,8 @@ class Parser {
       return ColumnNode(std::move(name));
     }
     if (std::isdigit(static_cast<unsigned char>(c)) || c == '.') return ParseNumber();
-    if (!IsIdentStart(static_cast<unsigned char>(c))) return Error("expected a value, column or '('");
+    if (!IsIdentStart(static_cast<unsigned char>(c)))
+      return Error("expected a value, column or '('");
     size_t start = pos_;
     while (pos_ < text_.size() && IsIdentChar(static_cast<unsigned char>(text_[pos_]))) ++pos_;
     std::string_view word = text_.substr(start, pos_ - start);
@@ -345,10 +379,14 @@ std::string& NewString(ExpressionScratch& scratch) {
 
 std::string_view TextOf(const EValue& v, ExpressionScratch& scratch) {
   switch (v.kind) {
-    case EValue::Kind::kStr: return v.s;
-    case EValue::Kind::kBool: return v.b ? "true" : "false";
-    case EValue::Kind::kNum: return NewString(scratch) = FormatDouble(v.n);
-    case EValue::Kind::kNull: return {};
+    case EValue::Kind::kStr:
+      return v.s;
+    case EValue::Kind::kBool:
+      return v.b ? "true" : "false";
+    case EValue::Kind::kNum:
+      return NewString(scratch) = FormatDouble(v.n);
+    case EValue::Kind::kNull:
+      return {};
   }
   return {};
 }
@@ -426,10 +464,14 @@ EValue Expression::Impl::Arith(const Node& n, std::span<const Cell> row,
   auto x = NumberOf(a), y = NumberOf(b);
   if (!x || !y) return EValue::Null();
   switch (n.op) {
-    case Op::kAdd: return EValue::Num(*x + *y);
-    case Op::kSub: return EValue::Num(*x - *y);
-    case Op::kMul: return EValue::Num(*x * *y);
-    default: return *y == 0 ? EValue::Null() : EValue::Num(*x / *y);
+    case Op::kAdd:
+      return EValue::Num(*x + *y);
+    case Op::kSub:
+      return EValue::Num(*x - *y);
+    case Op::kMul:
+      return EValue::Num(*x * *y);
+    default:
+      return *y == 0 ? EValue::Null() : EValue::Num(*x / *y);
   }
 }
 
@@ -475,7 +517,8 @@ EValue Expression::Impl::Call(const Node& n, std::span<const Cell> row,
     case Fn::kIdRegion:
       if (!standards::IdBirthDate(text).ok()) return EValue::Null();
       return EValue::Str(text.substr(0, 6));
-    case Fn::kLength: return EValue::Num(static_cast<double>(Utf8Length(text)));
+    case Fn::kLength:
+      return EValue::Num(static_cast<double>(Utf8Length(text)));
     case Fn::kUpper:
     case Fn::kLower: {
       std::string& out = NewString(s);
@@ -506,52 +549,68 @@ EValue Expression::Impl::Call(const Node& n, std::span<const Cell> row,
       auto v = NumberOf(a);
       return v ? EValue::Num(std::fabs(*v)) : EValue::Null();
     }
-    default: return EValue::Null();
+    default:
+      return EValue::Null();
   }
 }
 
 EValue Expression::Impl::Eval(const Node& n, std::span<const Cell> row,
                               ExpressionScratch& s) const {
   switch (n.op) {
-    case Op::kLiteral: return n.literal;
+    case Op::kLiteral:
+      return n.literal;
     case Op::kColumn: {
       const Cell& cell = row[static_cast<size_t>(slots[n.column])];
       if (cell.null) return EValue::Null();
-      if (const auto* i = std::get_if<int64_t>(cell.value)) return EValue::Num(static_cast<double>(*i));
+      if (const auto* i = std::get_if<int64_t>(cell.value))
+        return EValue::Num(static_cast<double>(*i));
       if (const auto* d = std::get_if<double>(cell.value)) return EValue::Num(*d);
       if (const auto* b = std::get_if<bool>(cell.value)) return EValue::Bool(*b);
       return EValue::Str(cell.text);
     }
     case Op::kNot:
     case Op::kAnd:
-    case Op::kOr: return Logic(n, row, s);
+    case Op::kOr:
+      return Logic(n, row, s);
     case Op::kNeg: {
       auto v = NumberOf(Eval(*n.kids[0], row, s));
       return v ? EValue::Num(-*v) : EValue::Null();
     }
-    case Op::kIsNull: return Truth(Eval(*n.kids[0], row, s).null());
-    case Op::kIsNotNull: return Truth(!Eval(*n.kids[0], row, s).null());
+    case Op::kIsNull:
+      return Truth(Eval(*n.kids[0], row, s).null());
+    case Op::kIsNotNull:
+      return Truth(!Eval(*n.kids[0], row, s).null());
     case Op::kIn:
-    case Op::kNotIn: return In(n, row, s);
-    case Op::kCall: return Call(n, row, s);
+    case Op::kNotIn:
+      return In(n, row, s);
+    case Op::kCall:
+      return Call(n, row, s);
     case Op::kAdd:
     case Op::kSub:
     case Op::kMul:
     case Op::kDiv:
-    case Op::kConcat: return Arith(n, row, s);
-    default: break;
+    case Op::kConcat:
+      return Arith(n, row, s);
+    default:
+      break;
   }
   EValue a = Eval(*n.kids[0], row, s);
   EValue b = Eval(*n.kids[1], row, s);
   if (a.null() || b.null()) return EValue::Null();
   int c = Compare(a, b, s);
   switch (n.op) {
-    case Op::kEq: return Truth(c == 0);
-    case Op::kNe: return Truth(c != 0);
-    case Op::kLt: return Truth(c < 0);
-    case Op::kLe: return Truth(c <= 0);
-    case Op::kGt: return Truth(c > 0);
-    default: return Truth(c >= 0);
+    case Op::kEq:
+      return Truth(c == 0);
+    case Op::kNe:
+      return Truth(c != 0);
+    case Op::kLt:
+      return Truth(c < 0);
+    case Op::kLe:
+      return Truth(c <= 0);
+    case Op::kGt:
+      return Truth(c > 0);
+    default:
+      return Truth(c >= 0);
   }
 }
 

@@ -90,7 +90,8 @@ TEST_P(GoldenTest, FailureCountsMatch) {
   ctx.threads = 2;
   ctx.now_unix_seconds = kNow;
   if (fs::exists(dir / (name + ".previous.json"))) {
-    auto previous = nlohmann::json::parse(testing::ReadFileForTest(dir / (name + ".previous.json")));
+    auto previous =
+        nlohmann::json::parse(testing::ReadFileForTest(dir / (name + ".previous.json")));
     for (const auto& [id, metrics] : previous.items()) ctx.previous_metrics[id] = metrics;
   }
   std::map<std::string, int64_t> issues;
@@ -113,7 +114,8 @@ TEST_P(GoldenTest, FailureCountsMatch) {
     }
     expected.erase(it);
   }
-  for (const auto& [id, e] : expected) ADD_FAILURE() << "expected rule " << id << " is not in the plan";
+  for (const auto& [id, e] : expected)
+    ADD_FAILURE() << "expected rule " << id << " is not in the plan";
 }
 
 INSTANTIATE_TEST_SUITE_P(Cases, GoldenTest, ::testing::ValuesIn(CaseNames()),

@@ -90,8 +90,7 @@ Result<std::unique_ptr<RowCheck>> CompileReferenceCheck(const Rule& rule, const 
       std::make_unique<ReferenceCheck>(env.slot(rule.columns.front()), std::move(values)));
 }
 
-Result<std::unique_ptr<RowCheck>> CompileConsistencyCheck(const Rule& rule,
-                                                          const RowCheckEnv& env,
+Result<std::unique_ptr<RowCheck>> CompileConsistencyCheck(const Rule& rule, const RowCheckEnv& env,
                                                           storage::Engine& engine) {
   ConsistencySpec spec = GetConsistencySpec(rule);
   std::vector<std::string> other_columns = {spec.other_key};
@@ -102,16 +101,15 @@ Result<std::unique_ptr<RowCheck>> CompileConsistencyCheck(const Rule& rule,
   }
   RETURN_IF_ERROR(CheckColumns(engine, spec.other, other_columns));
   TupleMap other;
-  RETURN_IF_ERROR(ParallelScan(engine, spec.other, other_columns, 1,
-                               [&](int, int64_t, std::span<const Cell> cells) {
-                                 if (cells[0].null || cells[0].text.empty()) return;
-                                 Tuple tuple;
-                                 for (size_t i = 1; i < cells.size(); ++i) {
-                                   tuple.emplace_back(cells[i].null ? std::string_view()
-                                                                    : cells[i].text);
-                                 }
-                                 other[std::string(cells[0].text)].push_back(std::move(tuple));
-                               }));
+  RETURN_IF_ERROR(ParallelScan(
+      engine, spec.other, other_columns, 1, [&](int, int64_t, std::span<const Cell> cells) {
+        if (cells[0].null || cells[0].text.empty()) return;
+        Tuple tuple;
+        for (size_t i = 1; i < cells.size(); ++i) {
+          tuple.emplace_back(cells[i].null ? std::string_view() : cells[i].text);
+        }
+        other[std::string(cells[0].text)].push_back(std::move(tuple));
+      }));
   return std::unique_ptr<RowCheck>(
       std::make_unique<ConsistencyCheck>(std::move(slots), std::move(other), spec.require_match));
 }

@@ -23,8 +23,7 @@ Result<std::unique_ptr<RowCheck>> CompileReferenceCheck(const Rule& rule, const 
 // row of the other dataset with that key has equal values in every compared column
 // (texts compared exactly; NULL and "" are equal, both meaning "missing").
 // REQUIRES: rule.type is kConsistency and ValidateRule(rule) is OK.
-Result<std::unique_ptr<RowCheck>> CompileConsistencyCheck(const Rule& rule,
-                                                          const RowCheckEnv& env,
+Result<std::unique_ptr<RowCheck>> CompileConsistencyCheck(const Rule& rule, const RowCheckEnv& env,
                                                           storage::Engine& engine);
 
 }  // namespace citydata::quality

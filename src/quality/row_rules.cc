@@ -17,17 +17,20 @@ namespace chr = std::chrono;
 
 // What a value check does before looking at the value.
 enum class NullPolicy {
-  kNullFails,           // not_null
-  kNullOrBlankFails,    // not_empty
-  kNullPasses,          // length: "" is a value of length 0
-  kNullOrEmptyPasses,   // every other value rule: "" is treated as NULL
+  kNullFails,          // not_null
+  kNullOrBlankFails,   // not_empty
+  kNullPasses,         // length: "" is a value of length 0
+  kNullOrEmptyPasses,  // every other value rule: "" is treated as NULL
 };
 
 template <typename F>
 class ValueCheck final : public RowCheck {
  public:
   ValueCheck(int slot, NullPolicy policy, F check)
-      : RowCheck({slot}), slot_(static_cast<size_t>(slot)), policy_(policy), check_(std::move(check)) {}
+      : RowCheck({slot}),
+        slot_(static_cast<size_t>(slot)),
+        policy_(policy),
+        check_(std::move(check)) {}
 
   Verdict Check(std::span<const Cell> row, RowScratch&, std::string_view& detail) const override {
     const Cell& cell = row[slot_];
@@ -101,33 +104,37 @@ std::optional<double> CellNumber(const Cell& cell) {
 // The date of a date or timestamp text, in days.
 std::optional<int32_t> CellDays(std::string_view text) {
   if (auto days = ParseCommonDateDays(text)) return days;
-  if (text.size() > 10 && ParseTimestampSeconds(text, 0)) return ParseIsoDateDays(text.substr(0, 10));
+  if (text.size() > 10 && ParseTimestampSeconds(text, 0))
+    return ParseIsoDateDays(text.substr(0, 10));
   return std::nullopt;
 }
 
 std::unique_ptr<RowCheck> RangeCheck(const Rule& rule, int slot) {
   const auto& p = rule.params;
-  bool dates = (p.contains("min") && p["min"].is_string()) || (p.contains("max") && p["max"].is_string());
+  bool dates =
+      (p.contains("min") && p["min"].is_string()) || (p.contains("max") && p["max"].is_string());
   if (dates) {
     std::optional<int32_t> lo, hi;
     if (p.contains("min")) lo = ParseIsoDateDays(p["min"].get<std::string>());
     if (p.contains("max")) hi = ParseIsoDateDays(p["max"].get<std::string>());
-    return MakeCheck(slot, NullPolicy::kNullOrEmptyPasses, [lo, hi](const Cell& c, std::string_view& d) {
-      auto days = CellDays(c.text);
-      if (!days) d = "not_a_date";
-      bool ok = days && (!lo || *days >= *lo) && (!hi || *days <= *hi);
-      return ok ? Verdict::kPass : Verdict::kFail;
-    });
+    return MakeCheck(slot, NullPolicy::kNullOrEmptyPasses,
+                     [lo, hi](const Cell& c, std::string_view& d) {
+                       auto days = CellDays(c.text);
+                       if (!days) d = "not_a_date";
+                       bool ok = days && (!lo || *days >= *lo) && (!hi || *days <= *hi);
+                       return ok ? Verdict::kPass : Verdict::kFail;
+                     });
   }
   std::optional<double> lo, hi;
   if (p.contains("min")) lo = p["min"].get<double>();
   if (p.contains("max")) hi = p["max"].get<double>();
-  return MakeCheck(slot, NullPolicy::kNullOrEmptyPasses, [lo, hi](const Cell& c, std::string_view& d) {
-    auto v = CellNumber(c);
-    if (!v) d = "not_a_number";
-    bool ok = v && (!lo || *v >= *lo) && (!hi || *v <= *hi);
-    return ok ? Verdict::kPass : Verdict::kFail;
-  });
+  return MakeCheck(slot, NullPolicy::kNullOrEmptyPasses,
+                   [lo, hi](const Cell& c, std::string_view& d) {
+                     auto v = CellNumber(c);
+                     if (!v) d = "not_a_number";
+                     bool ok = v && (!lo || *v >= *lo) && (!hi || *v <= *hi);
+                     return ok ? Verdict::kPass : Verdict::kFail;
+                   });
 }
 
 std::unique_ptr<RowCheck> LengthCheck(const Rule& rule, int slot) {
@@ -140,7 +147,8 @@ std::unique_ptr<RowCheck> LengthCheck(const Rule& rule, int slot) {
 }
 
 std::unique_ptr<RowCheck> SetCheck(TextSet set, int slot) {
-  return MakeTextCheck(slot, [set = std::move(set)](std::string_view t) { return set.contains(t); });
+  return MakeTextCheck(slot,
+                       [set = std::move(set)](std::string_view t) { return set.contains(t); });
 }
 
 Result<std::unique_ptr<RowCheck>> CodeTableCheck(const Rule& rule, int slot,
@@ -148,7 +156,8 @@ Result<std::unique_ptr<RowCheck>> CodeTableCheck(const Rule& rule, int slot,
   std::string table = rule.params["table"].get<std::string>();
   const std::unordered_set<std::string>* codes = env.code_tables ? env.code_tables(table) : nullptr;
   if (codes == nullptr) {
-    return InvalidArgument("unknown code table '" + table + "'; use a table id such as GB/T 2261.1");
+    return InvalidArgument("unknown code table '" + table +
+                           "'; use a table id such as GB/T 2261.1");
   }
   return SetCheck(TextSet(codes->begin(), codes->end()), slot);
 }
@@ -156,15 +165,18 @@ Result<std::unique_ptr<RowCheck>> CodeTableCheck(const Rule& rule, int slot,
 std::unique_ptr<RowCheck> TypeCheck(const Rule& rule, int slot) {
   ColumnType type = *ParseColumnType(rule.params["value_type"].get<std::string>());
   switch (type) {
-    case ColumnType::kInteger: return MakeTextCheck(slot, IsIntegerText);
-    case ColumnType::kDecimal: return MakeTextCheck(slot, IsDecimalText);
-    case ColumnType::kBoolean: return MakeTextCheck(slot, IsBooleanText);
+    case ColumnType::kInteger:
+      return MakeTextCheck(slot, IsIntegerText);
+    case ColumnType::kDecimal:
+      return MakeTextCheck(slot, IsDecimalText);
+    case ColumnType::kBoolean:
+      return MakeTextCheck(slot, IsBooleanText);
     case ColumnType::kDate:
-      return MakeTextCheck(slot, [](std::string_view t) { return ParseIsoDateDays(t).has_value(); });
+      return MakeTextCheck(slot,
+                           [](std::string_view t) { return ParseIsoDateDays(t).has_value(); });
     default:
-      return MakeTextCheck(slot, [](std::string_view t) {
-        return ParseTimestampSeconds(t, 0).has_value();
-      });
+      return MakeTextCheck(
+          slot, [](std::string_view t) { return ParseTimestampSeconds(t, 0).has_value(); });
   }
 }
 
@@ -221,30 +233,44 @@ Result<std::unique_ptr<RowCheck>> CompileValueCheck(const Rule& rule, int slot,
                                                     const RowCheckEnv& env) {
   switch (rule.type) {
     case RuleType::kNotNull:
-      return MakeCheck(slot, NullPolicy::kNullFails, [](const Cell&, std::string_view&) {
-        return Verdict::kPass;
-      });
+      return MakeCheck(slot, NullPolicy::kNullFails,
+                       [](const Cell&, std::string_view&) { return Verdict::kPass; });
     case RuleType::kNotEmpty:
-      return MakeCheck(slot, NullPolicy::kNullOrBlankFails, [](const Cell&, std::string_view&) {
-        return Verdict::kPass;
-      });
-    case RuleType::kRegex: return RegexCheck(rule, slot);
-    case RuleType::kLength: return LengthCheck(rule, slot);
-    case RuleType::kRange: return RangeCheck(rule, slot);
-    case RuleType::kInSet: return SetCheck(InSetValues(rule), slot);
-    case RuleType::kInCodeTable: return CodeTableCheck(rule, slot, env);
-    case RuleType::kType: return TypeCheck(rule, slot);
+      return MakeCheck(slot, NullPolicy::kNullOrBlankFails,
+                       [](const Cell&, std::string_view&) { return Verdict::kPass; });
+    case RuleType::kRegex:
+      return RegexCheck(rule, slot);
+    case RuleType::kLength:
+      return LengthCheck(rule, slot);
+    case RuleType::kRange:
+      return RangeCheck(rule, slot);
+    case RuleType::kInSet:
+      return SetCheck(InSetValues(rule), slot);
+    case RuleType::kInCodeTable:
+      return CodeTableCheck(rule, slot, env);
+    case RuleType::kType:
+      return TypeCheck(rule, slot);
     case RuleType::kDateValid:
-      return MakeTextCheck(slot, [](std::string_view t) { return ParseCommonDateDays(t).has_value(); });
-    case RuleType::kIdCard: return IdCardCheck(rule, slot, env.today_days);
-    case RuleType::kUscc: return CreditCodeCheck(slot);
-    case RuleType::kMobile: return MakeTextCheck(slot, standards::IsMobile);
-    case RuleType::kLandline: return MakeTextCheck(slot, standards::IsLandline);
-    case RuleType::kEmail: return MakeTextCheck(slot, standards::IsEmail);
-    case RuleType::kBankCard: return MakeTextCheck(slot, standards::PassesLuhn);
-    case RuleType::kPlate: return MakeTextCheck(slot, standards::IsPlate);
-    case RuleType::kPassport: return PassportCheck(rule, slot);
-    default: return Internal("not a value rule: " + std::string(RuleTypeName(rule.type)));
+      return MakeTextCheck(slot,
+                           [](std::string_view t) { return ParseCommonDateDays(t).has_value(); });
+    case RuleType::kIdCard:
+      return IdCardCheck(rule, slot, env.today_days);
+    case RuleType::kUscc:
+      return CreditCodeCheck(slot);
+    case RuleType::kMobile:
+      return MakeTextCheck(slot, standards::IsMobile);
+    case RuleType::kLandline:
+      return MakeTextCheck(slot, standards::IsLandline);
+    case RuleType::kEmail:
+      return MakeTextCheck(slot, standards::IsEmail);
+    case RuleType::kBankCard:
+      return MakeTextCheck(slot, standards::PassesLuhn);
+    case RuleType::kPlate:
+      return MakeTextCheck(slot, standards::IsPlate);
+    case RuleType::kPassport:
+      return PassportCheck(rule, slot);
+    default:
+      return Internal("not a value rule: " + std::string(RuleTypeName(rule.type)));
   }
 }
 

@@ -96,8 +96,9 @@ json YamlToJson(const YAML::Node& node) {
         return i;
       }
       double d = 0;
-      if (!s.empty() && (std::isdigit(static_cast<unsigned char>(s[0])) || s[0] == '-' ||
-                         s[0] == '+' || s[0] == '.') &&
+      if (!s.empty() &&
+          (std::isdigit(static_cast<unsigned char>(s[0])) || s[0] == '-' || s[0] == '+' ||
+           s[0] == '.') &&
           YAML::convert<double>::decode(node, d)) {
         return d;
       }
@@ -155,11 +156,13 @@ Status ParseCommonFields(const json& j, Rule& rule) {
     rule.id = j["id"].get<std::string>();
   }
   if (j.contains("severity")) {
-    if (!j["severity"].is_string()) return InvalidArgument("field 'severity' must be error or warning");
+    if (!j["severity"].is_string())
+      return InvalidArgument("field 'severity' must be error or warning");
     ASSIGN_OR_RETURN(rule.severity, ParseSeverity(j["severity"].get<std::string>()));
   }
   if (j.contains("mostly")) {
-    if (!j["mostly"].is_number() || j["mostly"].get<double>() < 0 || j["mostly"].get<double>() > 1) {
+    if (!j["mostly"].is_number() || j["mostly"].get<double>() < 0 ||
+        j["mostly"].get<double>() > 1) {
       return InvalidArgument("field 'mostly' must be a number from 0 to 1, e.g. 0.99");
     }
     rule.mostly = j["mostly"].get<double>();
@@ -200,7 +203,8 @@ void AssignDefaultIds(std::vector<Rule>& rules, const std::vector<bool>& explici
 }
 
 Result<Rule> ParseRule(const json& j) {
-  if (!j.is_object()) return InvalidArgument("must be a mapping such as {column: x, type: not_null}");
+  if (!j.is_object())
+    return InvalidArgument("must be a mapping such as {column: x, type: not_null}");
   Rule rule;
   RETURN_IF_ERROR(ParseCommonFields(j, rule));
   RETURN_IF_ERROR(ValidateRule(rule));

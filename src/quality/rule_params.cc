@@ -128,7 +128,8 @@ Status ValidateRange(const Rule& rule) {
                              "' must be a number or a date 'YYYY-MM-DD'");
     }
   }
-  if (any_date && any_number) return InvalidArgument("'min' and 'max' must both be numbers or dates");
+  if (any_date && any_number)
+    return InvalidArgument("'min' and 'max' must both be numbers or dates");
   return Status::Ok();
 }
 
@@ -165,7 +166,8 @@ Status ValidateValueType(const Rule& rule) {
   std::string t = rule.params["value_type"].get<std::string>();
   auto type = ParseColumnType(t);
   if (!type.ok() || *type == ColumnType::kText) {
-    return InvalidArgument("field 'value_type' must be integer, decimal, date, timestamp or boolean");
+    return InvalidArgument(
+        "field 'value_type' must be integer, decimal, date, timestamp or boolean");
   }
   return Status::Ok();
 }
@@ -271,16 +273,23 @@ Result<std::chrono::seconds> ParseDuration(std::string_view text) {
   auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), n);
   std::string_view unit(end, static_cast<size_t>(text.data() + text.size() - end));
   if (ec != std::errc() || end == text.data() || n < 0 || unit.size() != 1) {
-    return InvalidArgument("'" + std::string(text) + "' is not a duration; write e.g. 30m, 24h, 7d");
+    return InvalidArgument("'" + std::string(text) +
+                           "' is not a duration; write e.g. 30m, 24h, 7d");
   }
   switch (unit[0]) {
-    case 's': return std::chrono::seconds(n);
-    case 'm': return std::chrono::seconds(n * 60);
-    case 'h': return std::chrono::seconds(n * 3600);
-    case 'd': return std::chrono::seconds(n * 86400);
-    case 'w': return std::chrono::seconds(n * 604800);
+    case 's':
+      return std::chrono::seconds(n);
+    case 'm':
+      return std::chrono::seconds(n * 60);
+    case 'h':
+      return std::chrono::seconds(n * 3600);
+    case 'd':
+      return std::chrono::seconds(n * 86400);
+    case 'w':
+      return std::chrono::seconds(n * 604800);
     default:
-      return InvalidArgument("'" + std::string(text) + "' has an unknown unit; use s, m, h, d or w");
+      return InvalidArgument("'" + std::string(text) +
+                             "' has an unknown unit; use s, m, h, d or w");
   }
 }
 

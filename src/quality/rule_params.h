@@ -27,9 +27,9 @@ Result<ColumnRef> ParseColumnRef(std::string_view text);
 struct ConsistencySpec {
   std::string key;
   DatasetName other;
-  std::string other_key;                                   // defaults to key
+  std::string other_key;                                     // defaults to key
   std::vector<std::pair<std::string, std::string>> compare;  // (this column, other column)
-  bool require_match = false;  // a key missing from `other` fails too
+  bool require_match = false;                                // a key missing from `other` fails too
 };
 // REQUIRES: ValidateRule(rule) is OK and rule.type is kConsistency.
 ConsistencySpec GetConsistencySpec(const Rule& rule);

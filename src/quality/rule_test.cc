@@ -69,7 +69,8 @@ TEST(ParsePlanTest, BankCardDefaultsToWarning) {
 }
 
 TEST(ParsePlanTest, DimensionOverrideInChinese) {
-  auto plan = ParsePlan("dataset: raw.x\nrules:\n  - {column: c, type: not_null, dimension: 准确性}\n");
+  auto plan =
+      ParsePlan("dataset: raw.x\nrules:\n  - {column: c, type: not_null, dimension: 准确性}\n");
   ASSERT_TRUE(plan.ok());
   EXPECT_EQ(plan->rules[0].dimension, Dimension::kAccuracy);
 }
@@ -102,7 +103,8 @@ INSTANTIATE_TEST_SUITE_P(
                 "rule 1: field 'column' is required"},
         BadPlan{"dataset: raw.x\nrules: [{column: a, type: regex, pattern: '(a'}]\n",
                 "not a valid RE2 pattern"},
-        BadPlan{"dataset: raw.x\nrules: [{column: a, type: regex}]\n", "field 'pattern' is required"},
+        BadPlan{"dataset: raw.x\nrules: [{column: a, type: regex}]\n",
+                "field 'pattern' is required"},
         BadPlan{"dataset: raw.x\nrules: [{column: a, type: not_null, mostly: 2}]\n",
                 "field 'mostly' must be a number from 0 to 1"},
         BadPlan{"dataset: raw.x\nrules: [{column: a, type: not_null, severity: fatal}]\n",
@@ -138,7 +140,8 @@ TEST(PlanToYamlTest, RoundTrips) {
 }
 
 TEST(PlanToYamlTest, QuotedNumbersStayStrings) {
-  auto plan = ParsePlan("dataset: raw.x\nrules:\n  - {column: s, type: in_set, values: ['01', 2]}\n");
+  auto plan =
+      ParsePlan("dataset: raw.x\nrules:\n  - {column: s, type: in_set, values: ['01', 2]}\n");
   ASSERT_TRUE(plan.ok());
   auto again = ParsePlan(PlanToYaml(*plan));
   ASSERT_TRUE(again.ok());

@@ -15,7 +15,8 @@ void ComputeScores(RunResult& run) {
   std::map<Dimension, std::pair<double, double>> sums;  // Σ w·ratio, Σ w
   double total = 0, weight = 0;
   for (RuleResult& r : run.rules) {
-    r.failed_ratio = r.checked > 0 ? static_cast<double>(r.failed) / static_cast<double>(r.checked) : 0;
+    r.failed_ratio =
+        r.checked > 0 ? static_cast<double>(r.failed) / static_cast<double>(r.checked) : 0;
     double pass_ratio = 1 - r.failed_ratio;
     // A tolerance so that e.g. 99 of 100 meets mostly: 0.99 despite rounding.
     r.passed = pass_ratio + 1e-12 >= r.mostly;
@@ -74,10 +75,14 @@ json ToJson(const RunResult& run) {
   for (const auto& [d, score] : run.dimensions) dimensions[std::string(DimensionName(d))] = score;
   json rules = json::array();
   for (const auto& r : run.rules) rules.push_back(ToJson(r));
-  return {{"dataset", run.dataset.ToString()}, {"run_id", ""},
-          {"rows", run.rows},                  {"score", run.score},
-          {"seconds", run.seconds},            {"dimensions", std::move(dimensions)},
-          {"gate_passed", GatePassed(run)},    {"rules", std::move(rules)}};
+  return {{"dataset", run.dataset.ToString()},
+          {"run_id", ""},
+          {"rows", run.rows},
+          {"score", run.score},
+          {"seconds", run.seconds},
+          {"dimensions", std::move(dimensions)},
+          {"gate_passed", GatePassed(run)},
+          {"rules", std::move(rules)}};
 }
 
 }  // namespace citydata::quality

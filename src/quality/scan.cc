@@ -49,7 +49,8 @@ Status ParallelScan(storage::Engine& engine, const DatasetName& dataset,
   std::vector<std::thread> threads;
   for (int part = 1; part < parts; ++part) {
     threads.emplace_back([&, part] {
-      statuses[static_cast<size_t>(part)] = ScanOnePart(engine, dataset, columns, part, parts, visit);
+      statuses[static_cast<size_t>(part)] =
+          ScanOnePart(engine, dataset, columns, part, parts, visit);
     });
   }
   statuses[0] = ScanOnePart(engine, dataset, columns, 0, parts, visit);

@@ -51,8 +51,8 @@ void SuggestFormat(const catalog::ColumnProfile& p, const SuggestOptions& o, int
     return;
   }
   double mobile_share = PatternShare(p, kMobile, non_null);
-  bool starts_with_1 = p.min && p.max && !p.min->empty() && (*p.min)[0] == '1' &&
-                       !p.max->empty() && (*p.max)[0] == '1';
+  bool starts_with_1 = p.min && p.max && !p.min->empty() && (*p.min)[0] == '1' && !p.max->empty() &&
+                       (*p.max)[0] == '1';
   if (mobile_share >= o.pattern_share && starts_with_1) {
     Rule rule = MakeRule(RuleType::kMobile, p.name);
     rule.mostly = FloorHundredth(mobile_share);
