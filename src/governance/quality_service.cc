@@ -7,7 +7,10 @@
 
 #include "core/clock.h"
 #include "core/json_util.h"
+#include "catalog/profiler.h"
 #include "quality/evaluator.h"
+#include "quality/report.h"
+#include "quality/suggest.h"
 
 namespace citydata::governance {
 namespace {
@@ -127,7 +130,7 @@ Result<json> QualityService::Evaluate(const DatasetName& dataset, const quality:
         ctx.previous_metrics[r.value("id", "")] = r.value("metrics", json());
     }
   }
-  storage::QualityRunRecord record{NewId("qr_"), dataset, trigger, job_id, NowIso(), "", 0, "{}"};
+  storage::QualityRunRecord record{NewId("qr_"), dataset, trigger, job_id, NowIso(), "", 0, "{}", ""};
   IssueWriter issues(store_, record.id);
   ASSIGN_OR_RETURN(quality::RunResult result,
                    quality::Evaluate(plan, ctx, [&](const quality::Issue& i) { issues.Add(i); }));
@@ -139,6 +142,8 @@ Result<json> QualityService::Evaluate(const DatasetName& dataset, const quality:
   record.finished_at = NowIso();
   record.score = result.score;
   record.result_json = DumpJson(out);
+  result.dataset = dataset;
+  record.report_html = quality::RenderHtmlReport(result, {"", record.id, record.finished_at});
   RETURN_IF_ERROR(store_.PutQualityRun(record));
   RETURN_IF_ERROR(store_.PruneQualityIssues(dataset, kRunsWithIssues));
   metrics_.Increment("citydata_quality_runs_total", {{"trigger", trigger}});
@@ -167,6 +172,21 @@ Result<storage::QualityRunRecord> QualityService::GetRun(const DatasetName& data
     return NotFound("quality run '" + run_id + "' of " + dataset.ToString() + " does not exist");
   }
   return std::move(*run);
+}
+
+Result<std::string> QualityService::Report(const DatasetName& dataset, const std::string& run_id) {
+  ASSIGN_OR_RETURN(storage::QualityRunRecord run, GetRun(dataset, run_id));
+  return std::move(run.report_html);
+}
+
+Result<std::string> QualityService::Suggest(const DatasetName& dataset) {
+  ASSIGN_OR_RETURN(storage::DatasetMeta meta, catalog_.Get(dataset));
+  std::vector<catalog::ColumnProfile> profiles;
+  for (const auto& c : meta.columns) {
+    json profile = json::parse(c.profile_json, nullptr, false);
+    if (profile.is_object()) profiles.push_back(catalog::ColumnProfileFromJson(profile));
+  }
+  return quality::PlanToYaml(quality::SuggestRules(dataset, profiles));
 }
 
 Result<IssuePage> QualityService::Issues(const DatasetName& dataset, const std::string& run_id,

@@ -55,6 +55,10 @@ class QualityService : public ingest::IngestQualityHook {
   Result<std::vector<storage::QualityRunRecord>> Runs(const DatasetName& dataset, int64_t limit);
   // A run's stored result (run_id "" = the latest run of the dataset).
   Result<storage::QualityRunRecord> GetRun(const DatasetName& dataset, const std::string& run_id);
+  // The run (run_id "" = latest) as a self-contained HTML page.
+  Result<std::string> Report(const DatasetName& dataset, const std::string& run_id);
+  // Rules suggested from the dataset's column profiles, as a plan in YAML.
+  Result<std::string> Suggest(const DatasetName& dataset);
   // The failing rows of a run (run_id "" = latest), optionally of one rule.
   Result<IssuePage> Issues(const DatasetName& dataset, const std::string& run_id,
                            const std::string& rule_id, int64_t limit, int64_t offset);

@@ -302,6 +302,18 @@ class GovernanceApi : public std::enable_shared_from_this<GovernanceApi> {
     return JsonResponse(out);
   }
 
+  Response Report(Request& req) {
+    TRY_ASSIGN(auto name, DatasetParam(req));
+    TRY_ASSIGN(std::string html, ctx_.quality->Report(name, req.Query("run")));
+    return TextResponse(std::move(html), "text/html; charset=utf-8");
+  }
+
+  Response Suggest(Request& req) {
+    TRY_ASSIGN(auto name, DatasetParam(req));
+    TRY_ASSIGN(std::string yaml, ctx_.quality->Suggest(name));
+    return TextResponse(std::move(yaml), "application/yaml; charset=utf-8");
+  }
+
   Response Release(Request& req) {
     TRY_ASSIGN(auto job, ctx_.ingest->Release(req.path_params["id"]));
     return JsonResponse(catalog::ToJson(job));

@@ -52,6 +52,7 @@ struct QualityRunRecord {
   std::string finished_at;
   double score = 0;
   std::string result_json;
+  std::string report_html;  // the run rendered for people, self-contained
 };
 
 struct QualityIssueRecord {

@@ -69,6 +69,13 @@ class GovernanceTest(ServerTest):
         self.assertTrue(any("11010519491231002x" in line for line in issues))
         human = self.server.cli("quality", "run", "raw.people").stdout
         self.assertIn("id_ok", human)
+        report = self.server.cli("quality", "report", "raw.people").stdout
+        self.assertIn("<html", report)
+        self.assertIn("id_ok", report)
+        self.assertNotIn("<script", report)
+        suggested = self.server.cli("quality", "suggest", "raw.people").stdout
+        self.assertIn("dataset: raw.people", suggested)
+        self.assertIn("id_card", suggested)
 
         bad = self.write("bad.csv", "xm,sfzh,xb,csrq,lxdh\n,11010519491231002X,男,2000-01-01,\n")
         held = self.server.ingest(bad, "people")

@@ -27,7 +27,7 @@ CREATE TABLE quality_plans (
 CREATE TABLE quality_runs (
   id TEXT PRIMARY KEY, zone TEXT NOT NULL, dataset TEXT NOT NULL, trigger TEXT NOT NULL,
   job_id TEXT NOT NULL, started_at TEXT NOT NULL, finished_at TEXT NOT NULL,
-  score REAL NOT NULL, result TEXT NOT NULL);
+  score REAL NOT NULL, result TEXT NOT NULL, report TEXT NOT NULL);
 CREATE INDEX quality_runs_by_dataset ON quality_runs (zone, dataset, started_at);
 CREATE TABLE quality_issues (
   run_id TEXT NOT NULL, rule_id TEXT NOT NULL, row_id INTEGER NOT NULL, key TEXT NOT NULL,
@@ -37,7 +37,7 @@ CREATE INDEX quality_issues_by_run ON quality_issues (run_id, rule_id, row_id);
 };
 
 constexpr const char* kRunSelect =
-    "SELECT id, zone, dataset, trigger, job_id, started_at, finished_at, score, result "
+    "SELECT id, zone, dataset, trigger, job_id, started_at, finished_at, score, result, report "
     "FROM quality_runs";
 
 QualityRunRecord ReadRun(sqlite3_stmt* s) {
@@ -51,6 +51,7 @@ QualityRunRecord ReadRun(sqlite3_stmt* s) {
   r.finished_at = ColumnText(s, 6);
   r.score = sqlite3_column_double(s, 7);
   r.result_json = ColumnText(s, 8);
+  r.report_html = ColumnText(s, 9);
   return r;
 }
 
@@ -163,8 +164,8 @@ class SqliteGovernanceStore final : public GovernanceStore {
   Status PutQualityRun(const QualityRunRecord& r) override {
     std::lock_guard lock(mu_);
     ASSIGN_OR_RETURN(StmtPtr s, sqlite::Prepare(db_.get(), R"sql(
-INSERT INTO quality_runs VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)
-ON CONFLICT (id) DO UPDATE SET finished_at = ?7, score = ?8, result = ?9)sql"));
+INSERT INTO quality_runs VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)
+ON CONFLICT (id) DO UPDATE SET finished_at = ?7, score = ?8, result = ?9, report = ?10)sql"));
     BindText(s.get(), 1, r.id);
     BindDataset(s.get(), 2, r.dataset);
     BindText(s.get(), 4, r.trigger);
@@ -173,6 +174,7 @@ ON CONFLICT (id) DO UPDATE SET finished_at = ?7, score = ?8, result = ?9)sql"));
     BindText(s.get(), 7, r.finished_at);
     sqlite3_bind_double(s.get(), 8, r.score);
     BindText(s.get(), 9, r.result_json);
+    BindText(s.get(), 10, r.report_html);
     return sqlite::StepDone(db_.get(), s.get());
   }
 

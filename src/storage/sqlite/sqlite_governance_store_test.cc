@@ -48,7 +48,7 @@ TEST_F(GovernanceStoreTest, RunsIssuesAndPruning) {
   for (int i = 0; i < 3; ++i) {
     std::string id = "run" + std::to_string(i);
     ASSERT_TRUE(store_->PutQualityRun({id, ds_, "manual", "", "2026-01-0" + std::to_string(i + 1),
-                                       "", 90, "{}"})
+                                       "", 90, "{}", "<html></html>"})
                     .ok());
     ASSERT_TRUE(store_->AddQualityIssues({{id, "r1", 7, "k", "bad"}, {id, "r2", 8, "", "x"}}).ok());
   }
