@@ -75,7 +75,8 @@ class GovernanceTest(ServerTest):
         self.assertNotIn("<script", report)
         suggested = self.server.cli("quality", "suggest", "raw.people").stdout
         self.assertIn("dataset: raw.people", suggested)
-        self.assertIn("id_card", suggested)
+        self.assertIn("not_null_sfzh", suggested)
+        self.assertIn("row_count", suggested)
 
         bad = self.write("bad.csv", "xm,sfzh,xb,csrq,lxdh\n,11010519491231002X,男,2000-01-01,\n")
         held = self.server.ingest(bad, "people")
