@@ -53,24 +53,31 @@ function failure(status, text) {
   return new ApiError(status, code, message);
 }
 
-async function request(method, path, { query, body, token = getToken(), parse = 'json' } = {}) {
+// `body` is sent as JSON; `text` is sent as written with Content-Type `type` (CSV, YAML).
+// `parse` reads the answer as 'json', 'text' or 'blob'.
+async function request(method, path, { query, body, text, type, token = getToken(), parse = 'json' } = {}) {
   const headers = { Authorization: `Bearer ${token}` };
   if (body !== undefined) headers['Content-Type'] = 'application/json';
+  if (text !== undefined) headers['Content-Type'] = type;
   let response;
   try {
     response = await fetch(url(path, query), {
       method,
       headers,
-      body: body === undefined ? undefined : JSON.stringify(body),
+      body: text ?? (body === undefined ? undefined : JSON.stringify(body)),
     });
   } catch {
     throw new ApiError(0, 'network_error', t('common.networkError'));
   }
   if (!response.ok) throw failure(response.status, await response.text());
-  return parse === 'blob' ? response.blob() : response.json();
+  return response[parse]();
 }
 
 const datasetPath = (zone, name) => `/datasets/${encodeURIComponent(zone)}/${encodeURIComponent(name)}`;
+const qualityPath = (zone, name) => `${datasetPath(zone, name)}/quality`;
+// Code table ids contain '/' and spaces ("GB/T 2261.1" → GB%2FT%202261.1).
+const codeTablePath = (id) => `/standards/code-tables/${encodeURIComponent(id)}`;
+const FILE_TYPES = { csv: 'text/csv', json: 'application/json' };
 
 // Sends `file` as the raw request body (not multipart) so the server can stream any size;
 // onProgress(fraction) follows the upload.
@@ -107,4 +114,31 @@ export const api = {
   query: (sql, maxRows) => request('POST', '/query', { body: { sql, max_rows: maxRows, format: 'json' } }),
   queryCsv: (sql, maxRows) =>
     request('POST', '/query', { body: { sql, max_rows: maxRows, format: 'csv' }, parse: 'blob' }),
+  releaseJob: (id) => request('POST', `/jobs/${encodeURIComponent(id)}/release`),
+  discardJob: (id) => request('POST', `/jobs/${encodeURIComponent(id)}/discard`),
+
+  // 数据标准: data elements, code tables, a dataset's column → element mapping and standardization
+  elements: (search) => request('GET', '/standards/elements', { query: { search } }),
+  elementsCsv: (search) => request('GET', '/standards/elements', { query: { search, format: 'csv' }, parse: 'blob' }),
+  importElements: (format, text) =>
+    request('POST', '/standards/elements', { query: { format }, text, type: FILE_TYPES[format] }),
+  codeTables: () => request('GET', '/standards/code-tables'),
+  codeTable: (id) => request('GET', codeTablePath(id)),
+  importCodeTable: (id, name, csv) =>
+    request('PUT', codeTablePath(id), { query: { format: 'csv', name }, text: csv, type: FILE_TYPES.csv }),
+  mapping: (zone, name) => request('GET', `${datasetPath(zone, name)}/mapping`),
+  saveMapping: (zone, name, mappings) => request('PUT', `${datasetPath(zone, name)}/mapping`, { body: { mappings } }),
+  standardize: (zone, name, target) => request('POST', `${datasetPath(zone, name)}/standardize`, { body: { target } }),
+
+  // 数据质量: plans, runs, failing rows, the HTML report
+  qualityPlan: (zone, name) => request('GET', `${qualityPath(zone, name)}/plan`),
+  suggestPlan: (zone, name) => request('GET', `${qualityPath(zone, name)}/suggest`, { parse: 'text' }),
+  applyPlan: (yaml) => request('POST', '/quality/plans', { text: yaml, type: 'application/yaml' }),
+  runQuality: (zone, name) => request('POST', `${qualityPath(zone, name)}/runs`),
+  qualityRuns: (zone, name, limit) => request('GET', `${qualityPath(zone, name)}/runs`, { query: { limit } }),
+  latestRun: (zone, name) => request('GET', `${qualityPath(zone, name)}/runs/latest`),
+  issues: (zone, name, query) => request('GET', `${qualityPath(zone, name)}/issues`, { query }),
+  issuesCsv: (zone, name, query) =>
+    request('GET', `${qualityPath(zone, name)}/issues`, { query: { ...query, format: 'csv' }, parse: 'blob' }),
+  qualityReport: (zone, name) => request('GET', `${qualityPath(zone, name)}/report`, { parse: 'text' }),
 };

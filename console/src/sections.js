@@ -3,7 +3,7 @@
 // one entry here, its page under pages/ and its strings under `nav` (and its own key) in i18n/{zh,en}.js.
 // `pages` are further routes of the section without a menu item of their own (the menu highlights the
 // section while one of them is shown).
-import { DataAnalysis, FolderOpened, Search, Upload } from '@element-plus/icons-vue';
+import { CircleCheck, DataAnalysis, FolderOpened, Notebook, Search, Upload } from '@element-plus/icons-vue';
 
 export const sections = [
   { name: 'overview', path: '/', icon: DataAnalysis, component: () => import('./pages/Overview.vue') },
@@ -14,6 +14,14 @@ export const sections = [
     icon: FolderOpened,
     component: () => import('./pages/Catalog.vue'),
     pages: [{ name: 'dataset', path: '/catalog/:zone/:name', component: () => import('./pages/Dataset.vue') }],
+  },
+  { name: 'standards', path: '/standards', icon: Notebook, component: () => import('./pages/Standards.vue') },
+  {
+    name: 'quality',
+    path: '/quality',
+    icon: CircleCheck,
+    component: () => import('./pages/Quality.vue'),
+    pages: [{ name: 'quality-dataset', path: '/quality/:zone/:name', component: () => import('./pages/QualityDataset.vue') }],
   },
   { name: 'query', path: '/query', icon: Search, component: () => import('./pages/Query.vue') },
 ];

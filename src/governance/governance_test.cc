@@ -3,6 +3,7 @@
 #include <filesystem>
 #include <fstream>
 
+#include "governance/quality_scheduler.h"
 #include "governance/quality_service.h"
 #include "governance/standards_service.h"
 #include "storage/sqlite/sqlite_engine.h"
@@ -133,6 +134,28 @@ rules:
   EXPECT_EQ(clean->state, "succeeded");
   EXPECT_TRUE(clean->quality.contains("run"));
   EXPECT_EQ(catalog_->Get({Zone::kRaw, "people"})->row_count, 5);
+}
+
+TEST_F(GovernanceTest, SchedulerRunsPlansWhenTheirCronIsDue) {
+  ASSERT_TRUE(Ingest(kPeople, "people").ok());
+  ASSERT_TRUE(quality_->Apply("dataset: raw.people\nschedule: \"30 2 * * *\"\n"
+                              "rules: [{column: xm, type: not_null}]")
+                  .ok());
+  EXPECT_FALSE(quality_->Apply("dataset: raw.people\nschedule: \"99 * * * *\"\nrules: []").ok());
+  QualityScheduler scheduler(*gov_, *quality_);
+  std::tm at{};
+  at.tm_hour = 2;
+  at.tm_min = 29;
+  at.tm_mday = 1;
+  EXPECT_EQ(scheduler.RunDue(at), 0);
+  at.tm_min = 30;
+  EXPECT_EQ(scheduler.RunDue(at), 1);
+  auto runs = quality_->Runs({Zone::kRaw, "people"}, 10);
+  ASSERT_TRUE(runs.ok());
+  ASSERT_EQ(runs->size(), 1u);
+  EXPECT_EQ((*runs)[0].trigger, "schedule");
+  scheduler.Start();
+  scheduler.Stop();
 }
 
 }  // namespace

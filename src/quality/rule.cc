@@ -8,6 +8,8 @@
 #include <map>
 #include <set>
 
+#include "core/cron.h"
+
 namespace citydata::quality {
 namespace {
 
@@ -214,9 +216,10 @@ Result<Rule> ParseRule(const json& j) {
 Result<RulePlan> PlanFromJson(const json& root) {
   if (!root.is_object()) return InvalidArgument("a plan is a mapping with 'dataset' and 'rules'");
   for (const auto& [field, value] : root.items()) {
-    if (field != "dataset" && field != "key" && field != "rules" && field != "description") {
+    if (field != "dataset" && field != "key" && field != "rules" && field != "description" &&
+        field != "schedule") {
       return InvalidArgument("unknown plan field '" + field +
-                             "'; known fields: dataset, key, rules, description");
+                             "'; known fields: dataset, key, schedule, rules, description");
     }
   }
   if (!root.contains("dataset") || !root["dataset"].is_string()) {
@@ -229,6 +232,13 @@ Result<RulePlan> PlanFromJson(const json& root) {
   if (root.contains("key")) {
     if (!root["key"].is_string()) return InvalidArgument("field 'key' must be a column name");
     plan.key_column = root["key"].get<std::string>();
+  }
+  if (root.contains("schedule")) {
+    if (!root["schedule"].is_string()) {
+      return InvalidArgument("field 'schedule' must be a cron expression such as \"0 2 * * *\"");
+    }
+    plan.schedule = root["schedule"].get<std::string>();
+    RETURN_IF_ERROR(CronSchedule::Parse(plan.schedule).status().WithContext("field 'schedule'"));
   }
   if (!root.contains("rules") || !root["rules"].is_array()) {
     return InvalidArgument("field 'rules' is required and must be a list of rules");
@@ -341,6 +351,7 @@ Result<RulePlan> ParsePlan(std::string_view text) {
 nlohmann::json ToJson(const RulePlan& plan) {
   json out = {{"dataset", plan.dataset.ToString()}};
   if (!plan.key_column.empty()) out["key"] = plan.key_column;
+  if (!plan.schedule.empty()) out["schedule"] = plan.schedule;
   json rules = json::array();
   for (const Rule& r : plan.rules) {
     json j = {{"id", r.id}, {"type", RuleTypeName(r.type)}};
@@ -367,6 +378,9 @@ std::string PlanToYaml(const RulePlan& plan) {
   out << YAML::BeginMap;
   out << YAML::Key << "dataset" << YAML::Value << plan.dataset.ToString();
   if (!plan.key_column.empty()) out << YAML::Key << "key" << YAML::Value << plan.key_column;
+  if (!plan.schedule.empty()) {
+    out << YAML::Key << "schedule" << YAML::Value << YAML::DoubleQuoted << plan.schedule;
+  }
   out << YAML::Key << "rules" << YAML::Value << YAML::BeginSeq;
   for (const auto& rule : j["rules"]) {
     out << YAML::Flow;

@@ -5,6 +5,7 @@
 //
 //   dataset: raw.household_registry
 //   key: id_number                      # optional: reported with every failing row
+//   schedule: "0 2 * * *"               # optional: also run daily at 02:00
 //   rules:
 //     - {id: id_ok, column: id_number, type: id_card, severity: error, mostly: 0.99}
 //     - {columns: [id_number], type: unique}
@@ -110,6 +111,9 @@ struct Rule {
 struct RulePlan {
   DatasetName dataset;
   std::string key_column;  // empty when the plan names no key
+  // A cron schedule ("0 2 * * *") for periodic runs in the server's local time; empty
+  // for on-demand and after-ingest runs only.
+  std::string schedule;
   std::vector<Rule> rules;
 };
 

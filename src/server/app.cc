@@ -9,6 +9,7 @@
 
 #include "catalog/catalog_service.h"
 #include "core/metrics.h"
+#include "governance/quality_scheduler.h"
 #include "governance/quality_service.h"
 #include "governance/standards_service.h"
 #include "http/api.h"
@@ -37,6 +38,7 @@ struct App::Parts {
   std::unique_ptr<catalog::CatalogService> catalog;
   std::unique_ptr<governance::StandardsService> standards;
   std::unique_ptr<governance::QualityService> quality;
+  std::unique_ptr<governance::QualityScheduler> scheduler;
   std::unique_ptr<ingest::IngestService> ingest;
   std::unique_ptr<query::QueryService> query;
   std::unique_ptr<security::TokenService> tokens;
@@ -111,6 +113,7 @@ Status App::Init() {
                                                                *p.catalog);
   p.quality = std::make_unique<governance::QualityService>(*p.governance, *p.engine, *p.catalog,
                                                            *p.standards, p.metrics);
+  p.scheduler = std::make_unique<governance::QualityScheduler>(*p.governance, *p.quality);
   p.ingest = std::make_unique<ingest::IngestService>(*p.meta, *p.engine, *p.catalog, p.metrics,
                                                      p.quality.get());
   p.query = std::make_unique<query::QueryService>(*p.engine, options_.query, p.metrics);
@@ -135,6 +138,7 @@ Status App::Start() {
   server.spool_dir = (fs::path(options_.data_dir) / "spool").string();
   server.metrics = &parts_->metrics;
   ASSIGN_OR_RETURN(parts_->server, http::Server::Start(server, std::move(router)));
+  parts_->scheduler->Start();
   spdlog::info("citydata {} serving {} (data in {})", CITYDATA_VERSION, url(), options_.data_dir);
   return Status::Ok();
 }
@@ -154,6 +158,7 @@ std::string App::admin_token_path() const {
 void App::Shutdown() {
   if (parts_ && parts_->server) {
     parts_->server->Shutdown();
+    parts_->scheduler->Stop();
     parts_->server.reset();
     spdlog::info("citydata stopped");
   }
