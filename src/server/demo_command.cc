@@ -1,5 +1,6 @@
 #include <filesystem>
 #include <fstream>
+#include <iomanip>
 #include <iostream>
 
 #include <spdlog/spdlog.h>
@@ -7,6 +8,7 @@
 #include "cli/session.h"
 #include "cli/settings.h"
 #include "demo/city_generator.h"
+#include "demo/quality_plans.h"
 #include "server/app.h"
 #include "server/commands.h"
 
@@ -73,6 +75,36 @@ Status LoadCity(const demo::DemoCity& city, const std::string& url, const std::s
   return Status::Ok();
 }
 
+// Applies the demo's quality plans and runs them, and standardizes the household
+// registry into the std zone: the governance a steward would start with.
+Status GovernCity(const std::string& url, const std::string& token) {
+  cli::GlobalOptions g;
+  g.server = url;
+  g.token = token;
+  cli::Session session(g);
+  session.client().set_timeout(std::chrono::hours(1));
+  std::cout << "applying quality plans:\n";
+  for (const auto& plan : demo::DemoQualityPlans()) {
+    ASSIGN_OR_RETURN(auto applied, session.client().Request("POST", "/api/v1/quality/plans",
+                                                            plan.yaml, "application/yaml"));
+    RETURN_IF_ERROR(cli::Session::Decode(applied).status());
+    ASSIGN_OR_RETURN(auto path, cli::DatasetApiPath(plan.dataset));
+    ASSIGN_OR_RETURN(json run, session.Call("POST", path + "/quality/runs"));
+    int64_t failing = 0;
+    for (const auto& r : run["rules"]) failing += r.value("failed", int64_t{0});
+    std::cout << "  " << plan.dataset << "  score " << std::fixed << std::setprecision(1)
+              << run.value("score", 0.0) << "  (" << run["rules"].size() << " rules, " << failing
+              << " failing rows)\n";
+  }
+  ASSIGN_OR_RETURN(json std_result,
+                   session.Call("POST", "/api/v1/datasets/raw/household_registry/standardize",
+                                {{"target", "std.household_registry"}}));
+  std::cout << "standardized raw.household_registry → std.household_registry: "
+            << std_result.value("rows", 0) << " rows, " << std_result.value("failed_values", 0)
+            << " values could not be standardized (see `citydata rejects std.household_registry`)\n";
+  return Status::Ok();
+}
+
 int Demo(const DemoArgs& a) {
   fs::path dir = fs::absolute(a.data_dir);
   if (Status st = PrepareDirectory(dir); !st.ok()) {
@@ -102,6 +134,7 @@ int Demo(const DemoArgs& a) {
   const std::string token = *(*app)->new_admin_token();
   std::cout << "ingesting the departments' files through " << (*app)->url() << " ...\n";
   st = LoadCity(*city, (*app)->url(), token);
+  if (st.ok()) st = GovernCity((*app)->url(), token);
   if (!st.ok()) {
     std::cerr << "error: demo load failed: " << st.message() << "\n";
     return 1;
@@ -113,6 +146,8 @@ int Demo(const DemoArgs& a) {
             << "  (also in " << (*app)->admin_token_path() << "; the CLI is already set up:\n"
             << "   try `citydata datasets` or `citydata query \"SELECT count(*) FROM "
                "raw.household_registry\"`)\n"
+            << "  quality:  citydata quality run raw.household_registry; citydata quality issues "
+               "raw.household_registry --rule id_valid\n"
             << "  API:      " << (*app)->url() << "/api/v1/openapi.json\n"
             << "Press Ctrl-C to stop." << std::endl;
   if (!a.exit_after_load) WaitForTerminationSignal();
