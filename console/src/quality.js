@@ -11,3 +11,6 @@ export const severityLabel = (severity) => (SEVERITY_TAGS[severity] ? t(`quality
 export const formatScore = (score) => formatNumber(score, { minimumFractionDigits: 1, maximumFractionDigits: 1 });
 export const scoreColor = (score) => (score >= 90 ? '#2ba471' : score >= 60 ? '#e6a23c' : '#e5484d');
 export const scoreTag = (score) => (score >= 90 ? 'success' : score >= 60 ? 'warning' : 'danger');
+
+// The columns a rule checks, as text ("sfzh", "a, b"; "—" for dataset-wide rules such as row_count).
+export const ruleColumns = (rule) => (rule.columns?.length ? rule.columns : [rule.column]).filter(Boolean).join(', ') || '—';

@@ -139,7 +139,9 @@ Result<json> QualityService::Evaluate(const DatasetName& dataset, const quality:
   out["run_id"] = record.id;
   out["dataset"] = dataset.ToString();
   out["trigger"] = trigger;
+  out["started_at"] = record.started_at;
   record.finished_at = NowIso();
+  out["finished_at"] = record.finished_at;
   record.score = result.score;
   record.result_json = DumpJson(out);
   result.dataset = dataset;

@@ -73,8 +73,8 @@ class StandardsService::Run {
   }
 
   Status Plan() {
-    if (result_.source == result_.target) {
-      return InvalidArgument("standardize into another dataset, e.g. --to std.<name>");
+    if (result_.target.zone != Zone::kStd) {
+      return InvalidArgument("standardized data belongs in the std zone: use --to std.<name>");
     }
     ASSIGN_OR_RETURN(source_meta_, svc_.catalog_.Get(result_.source));
     ASSIGN_OR_RETURN(auto schema, svc_.engine_.GetSchema(result_.source));

@@ -189,7 +189,10 @@ class IngestService::Job {
                      svc_.quality_->CheckBatch(req_.dataset, Staged(), record_.id));
     result_.quality["gate"] = verdict.summary;
     if (!verdict.passed) {
+      // Nothing was published: the dataset is as it was, and the batch waits whole.
       result_.state = "quarantined";
+      result_.row_count_after = result_.row_count_before;
+      result_.reconciled = result_.rows_read == result_.rows_loaded + result_.rows_rejected;
       return Status::Ok();
     }
     Status moved = svc_.engine_.MoveRows(Staged(), req_.dataset, req_.mode, req_.batch_id);
@@ -446,6 +449,14 @@ Result<storage::JobRecord> IngestService::Release(const std::string& job_id) {
                                            : storage::WriteMode::kAppend,
                                    batch_id));
   RETURN_IF_ERROR(catalog_.Reprofile(job.dataset));
+  ASSIGN_OR_RETURN(storage::TableStats stats, engine_.Stats(job.dataset));
+  if (details.is_object()) {
+    int64_t before = replace ? 0 : details.value("row_count_before", int64_t{0});
+    details["row_count_after"] = stats.row_count;
+    details["reconciled"] = stats.row_count == before + details.value("rows_loaded", int64_t{0});
+    details["released_at"] = NowIso();
+    job.details_json = DumpJson(details);
+  }
   RETURN_IF_ERROR(SetJobState(meta_, job, storage::JobState::kSucceeded));
   if (quality_ != nullptr) RETURN_IF_ERROR(quality_->AfterPublish(job.dataset, job.id).status());
   return job;

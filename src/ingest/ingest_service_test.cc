@@ -171,9 +171,14 @@ TEST_F(IngestServiceTest, AFailedGateQuarantinesTheBatchUntilReleased) {
   EXPECT_EQ(catalog_->Job(held->job_id)->state, storage::JobState::kQuarantined);
   EXPECT_FALSE(engine_->Query("SELECT * FROM raw._q_x", {}).ok());
 
+  EXPECT_TRUE(held->reconciled);
+  EXPECT_EQ(held->row_count_after, 2);
   auto released = service_->Release(held->job_id);
   ASSERT_TRUE(released.ok()) << released.status().ToString();
   EXPECT_EQ(released->state, storage::JobState::kSucceeded);
+  auto details = nlohmann::json::parse(released->details_json);
+  EXPECT_EQ(details["row_count_after"], 5);
+  EXPECT_EQ(details["reconciled"], true);
   auto meta = catalog_->Get({Zone::kRaw, "gated"});
   EXPECT_EQ(meta->row_count, 5);
   EXPECT_NE(meta->columns[0].profile_json.find("\"max\":\"5\""), std::string::npos);

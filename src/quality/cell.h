@@ -14,7 +14,9 @@ namespace citydata::quality {
 struct Cell {
   bool null = true;
   std::string_view text;
-  const Value* value = nullptr;  // the engine's value; nullptr when null
+  // The typed value, for rules that compare numbers without parsing `text`: set for
+  // numbers and booleans, possibly nullptr for text (read `text`), nullptr for NULL.
+  const Value* value = nullptr;
 };
 
 }  // namespace citydata::quality

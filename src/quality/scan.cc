@@ -6,20 +6,43 @@
 namespace citydata::quality {
 namespace {
 
+// `view` as a Cell: text is viewed in place; numbers are kept in `number` (so that
+// Cell::value can point at them) and rendered into `buffer`.
+Cell DecodeView(const storage::CellView& view, Value& number, CellBuffer& buffer) {
+  using Kind = storage::CellView::Kind;
+  Cell cell;
+  switch (view.kind) {
+    case Kind::kNull:
+      return cell;
+    case Kind::kText:
+      cell.null = false;
+      cell.text = view.text;
+      return cell;
+    case Kind::kInteger:
+      number = view.integer;
+      break;
+    case Kind::kReal:
+      number = view.real;
+      break;
+  }
+  return DecodeCell(number, buffer);
+}
+
 Status ScanOnePart(storage::Engine& engine, const DatasetName& dataset,
                    const std::vector<std::string>& columns, int part, int parts,
                    const RowVisitor& visit) {
-  ASSIGN_OR_RETURN(auto cursor, engine.ScanPart(dataset, columns, part, parts));
-  std::vector<Value> row;
   std::vector<Cell> cells(columns.size());
+  std::vector<Value> numbers(columns.size());
   std::vector<CellBuffer> buffers(columns.size());
-  while (true) {
-    ASSIGN_OR_RETURN(bool more, cursor->Next(row));
-    if (!more) return Status::Ok();
-    for (size_t i = 0; i < cells.size(); ++i) cells[i] = DecodeCell(row[i + 1], buffers[i]);
-    const auto* id = std::get_if<int64_t>(&row[0]);
-    visit(part, id ? *id : -1, cells);
-  }
+  return engine.ScanPartBlocks(
+      dataset, columns, part, parts, [&](const storage::ScanBlock& block) {
+        for (size_t r = 0; r < block.rows(); ++r) {
+          for (size_t c = 0; c < cells.size(); ++c)
+            cells[c] = DecodeView(block.cell(r, c), numbers[c], buffers[c]);
+          visit(part, block.row_id(r), cells);
+        }
+        return Status::Ok();
+      });
 }
 
 }  // namespace

@@ -26,8 +26,8 @@ Cell DecodeCell(const Value& value, CellBuffer& buffer);
 // column, from that part's thread only.
 using RowVisitor = std::function<void(int part, int64_t row_id, std::span<const Cell> cells)>;
 
-// Scans `columns` of `dataset` as `parts` parts, one thread each (the calling thread
-// takes part 0). Returns the first error any part hit.
+// Scans `columns` of `dataset` as `parts` parts with Engine::ScanPartBlocks, one thread
+// each (the calling thread takes part 0); text cells view the engine's buffers. Returns the first error any part hit.
 // REQUIRES: parts >= 1 and columns is not empty.
 Status ParallelScan(storage::Engine& engine, const DatasetName& dataset,
                     const std::vector<std::string>& columns, int parts, const RowVisitor& visit);

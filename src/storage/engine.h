@@ -10,9 +10,12 @@
 #pragma once
 
 #include <chrono>
+#include <cstddef>
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <optional>
+#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -34,6 +37,46 @@ class RowCursor {
   // True when the stream ended because the row cap was reached.
   virtual bool truncated() const = 0;
 };
+
+// One value of a scanned block, borrowed from the engine: the value as the engine
+// stores it (a boolean may arrive as the integer 0 or 1, a date as text).
+struct CellView {
+  enum class Kind : uint8_t { kNull, kInteger, kReal, kText };
+  Kind kind = Kind::kNull;
+  int64_t integer = 0;    // when kInteger
+  double real = 0;        // when kReal
+  std::string_view text;  // when kText; points into the engine's buffers
+};
+
+// Rows of a scan delivered together, column-major: column(c)[r] is the value of
+// requested column c in row r. The engine chooses the block size (SQLite: one row, read
+// in place; a columnar engine: its native block). A block, its spans and every
+// CellView::text in it are valid only during the visitor call that receives it: copy
+// what must outlive the call.
+class ScanBlock {
+ public:
+  // REQUIRES: cells.size() == row_ids.size() * columns.
+  ScanBlock(std::span<const int64_t> row_ids, std::span<const CellView> cells, size_t columns)
+      : row_ids_(row_ids), cells_(cells), columns_(columns) {}
+
+  size_t rows() const { return row_ids_.size(); }
+  size_t columns() const { return columns_; }
+  // The row's id, as in ScanPart's "_row_id".
+  int64_t row_id(size_t row) const { return row_ids_[row]; }
+  std::span<const CellView> column(size_t column) const {
+    return cells_.subspan(column * rows(), rows());
+  }
+  const CellView& cell(size_t row, size_t column) const { return cells_[column * rows() + row]; }
+
+ private:
+  std::span<const int64_t> row_ids_;
+  std::span<const CellView> cells_;
+  size_t columns_;
+};
+
+// Receives the blocks of a scan in row-id order, on the scanning thread. A non-OK
+// return stops the scan, which then returns that status.
+using BlockVisitor = std::function<Status(const ScanBlock& block)>;
 
 enum class WriteMode {
   kAppend,   // add rows to the dataset, creating it if absent
@@ -104,6 +147,14 @@ class Engine {
   virtual Result<std::unique_ptr<RowCursor>> ScanPart(const DatasetName& dataset,
                                                       const std::vector<std::string>& columns,
                                                       int part, int parts) = 0;
+
+  // The zero-copy form of ScanPart for bulk readers (quality rules, profiling): the same
+  // part of the same rows, delivered in blocks of borrowed values without building a
+  // Value per cell. Block columns are `columns` (all, in storage order, when empty); the
+  // row id is ScanBlock::row_id, not a column. Returns OK after the last block, the
+  // visitor's first non-OK status, or the errors of ScanPart before any block.
+  virtual Status ScanPartBlocks(const DatasetName& dataset, const std::vector<std::string>& columns,
+                                int part, int parts, const BlockVisitor& visit) = 0;
 
   // Runs one read-only SQL statement over all zones (`zone.name` refers to a dataset).
   // Anything that is not a single read-only query (writes, DDL, ATTACH, PRAGMA, several

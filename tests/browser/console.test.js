@@ -3,10 +3,9 @@
 // request or an HTTP error the test did not provoke on purpose.
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
-import { apiClient, eventually, launchBrowser, screenshot, startServer, watchPage } from './harness.js';
+import { apiClient, eventually, finish, launchBrowser, openPage, screenshot, startServer } from './harness.js';
 
 const TEST_TIMEOUT_MS = 60_000;
-const ACTION_TIMEOUT_MS = 15_000;
 
 const PARKS_CSV = [
   'id,name,district,opened,score',
@@ -41,26 +40,10 @@ after(async () => {
   await server?.stop();
 }, { timeout: 30_000 });
 
-// A new tab at 1440×900; logged in unless { login: false }. Resolves to { page, problems }.
-async function openPage({ login = true, allow = [] } = {}) {
-  // Reduced motion turns off the console's transitions and chart animations: screenshots show the end state.
-  const context = await browser.newContext({
-    viewport: { width: 1440, height: 900 }, locale: 'zh-CN', reducedMotion: 'reduce',
-  });
-  context.setDefaultTimeout(ACTION_TIMEOUT_MS);
-  context.setDefaultNavigationTimeout(ACTION_TIMEOUT_MS);
-  if (login) await context.addInitScript((token) => sessionStorage.setItem('citydata.token', token), server.token);
-  const page = await context.newPage();
-  return { page, problems: watchPage(page, allow) };
-}
-
-async function finish(page, problems) {
-  await page.context().close();
-  assert.deepEqual(problems, [], 'the page reported problems');
-}
+const open = (options) => openPage(browser, server.token, options);
 
 test('logs in with the admin token, shows the overview and switches to English', { timeout: TEST_TIMEOUT_MS }, async () => {
-  const { page, problems } = await openPage({ login: false, allow: [{ path: '/api/v1/session', status: 401 }] });
+  const { page, problems } = await open({ login: false, allow: [{ path: '/api/v1/session', status: 401 }] });
   await page.goto(server.url);
   await page.waitForURL(/\/login/);
   await page.getByText('管理员登录').waitFor();
@@ -92,7 +75,7 @@ test('logs in with the admin token, shows the overview and switches to English',
 });
 
 test('searches the catalog for a Chinese title substring', { timeout: TEST_TIMEOUT_MS }, async () => {
-  const { page, problems } = await openPage();
+  const { page, problems } = await open();
   await page.goto(`${server.url}/catalog`);
   const rows = page.locator('.el-table__body tr');
   await eventually(async () => (await rows.count()) === 2, 'both datasets listed');
@@ -107,7 +90,7 @@ test('searches the catalog for a Chinese title substring', { timeout: TEST_TIMEO
 });
 
 test('opens a dataset: profile chart, rejects, metadata edit', { timeout: TEST_TIMEOUT_MS }, async () => {
-  const { page, problems } = await openPage();
+  const { page, problems } = await open();
   await page.goto(`${server.url}/catalog?search=${encodeURIComponent('公园')}`);
   await page.getByRole('link', { name: '城市公园名录' }).click();
   await page.waitForURL(/\/catalog\/raw\/parks$/);
@@ -146,7 +129,7 @@ test('opens a dataset: profile chart, rejects, metadata edit', { timeout: TEST_T
 });
 
 test('uploads a file on the ingest page and shows the job result', { timeout: TEST_TIMEOUT_MS }, async () => {
-  const { page, problems } = await openPage();
+  const { page, problems } = await open();
   await page.goto(`${server.url}/ingest`);
   await page.locator('input[type=file]').setInputFiles({
     name: 'air_quality.csv', mimeType: 'text/csv', buffer: Buffer.from(AIR_CSV),
@@ -175,7 +158,7 @@ test('uploads a file on the ingest page and shows the job result', { timeout: TE
 });
 
 test('runs a query, exports CSV and shows a refused query plainly', { timeout: TEST_TIMEOUT_MS }, async () => {
-  const { page, problems } = await openPage({ allow: [{ path: '/api/v1/query', status: 403 }] });
+  const { page, problems } = await open({ allow: [{ path: '/api/v1/query', status: 403 }] });
   await page.goto(`${server.url}/query`);
   const editor = page.locator('.editor textarea');
   await editor.fill('SELECT name, district FROM raw.parks ORDER BY id');

@@ -1,5 +1,6 @@
 // Shared pieces of the browser tests: a real citydata server on a free port, API fixtures, Debian's
 // Chromium, a watch for console errors and failed requests, and screenshots.
+import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -15,6 +16,7 @@ const BIN = process.env.CITYDATA_BIN || resolve(repo, 'build/citydata');
 const CHROMIUM = process.env.CHROMIUM_BIN || '/usr/bin/chromium';
 
 const START_TIMEOUT_MS = 20_000;
+const ACTION_TIMEOUT_MS = 15_000;
 const STOP_TIMEOUT_MS = 5_000;
 
 // Starts `citydata serve` on a fresh data directory; resolves to { url, token, stop() }.
@@ -115,6 +117,28 @@ export function watchPage(page, allow = []) {
     }
   });
   return problems;
+}
+
+// A new tab at 1440×900, logged in with `token` unless { login: false }; resolves to { page, problems }.
+// Reduced motion turns off the console's transitions and chart animations: screenshots show the end state.
+export async function openPage(browser, token, { login = true, allow = [] } = {}) {
+  const context = await browser.newContext({
+    viewport: { width: 1440, height: 900 }, locale: 'zh-CN', reducedMotion: 'reduce',
+  });
+  context.setDefaultTimeout(ACTION_TIMEOUT_MS);
+  context.setDefaultNavigationTimeout(ACTION_TIMEOUT_MS);
+  // Only in the top document: a sandboxed frame (the quality report) may not touch sessionStorage.
+  if (login) {
+    await context.addInitScript((value) => window === window.top && sessionStorage.setItem('citydata.token', value), token);
+  }
+  const page = await context.newPage();
+  return { page, problems: watchPage(page, allow) };
+}
+
+// Closes the tab and fails the test if the page reported problems.
+export async function finish(page, problems) {
+  await page.context().close();
+  assert.deepEqual(problems, [], 'the page reported problems');
 }
 
 export async function screenshot(page, name) {

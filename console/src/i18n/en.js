@@ -91,7 +91,6 @@ export default {
       quarantined: 'Quarantined', discarded: 'Discarded',
     },
     gateFailed: 'Quality gate failed: {rules}',
-    actions: 'Actions',
     release: 'Release',
     discard: 'Discard',
     confirm: {
@@ -245,7 +244,6 @@ export default {
     actions: 'Actions',
     viewIssues: 'Failing rows',
     issuesTitle: 'Failing rows of rule {rule}',
-    issuesTotal: '{n} rows',
     rowId: 'Row',
     key: 'Key',
     value: 'Value',

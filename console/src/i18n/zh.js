@@ -88,7 +88,6 @@ export default {
       discarded: '已丢弃',
     },
     gateFailed: '质量闸门未通过：{rules}',
-    actions: '操作',
     release: '发布',
     discard: '丢弃',
     confirm: {
@@ -242,7 +241,6 @@ export default {
     actions: '操作',
     viewIssues: '查看问题',
     issuesTitle: '规则 {rule} 的问题数据',
-    issuesTotal: '共 {n} 行',
     rowId: '行号',
     key: '主键',
     value: '问题值',

@@ -40,6 +40,8 @@ class SqliteEngine final : public Engine {
   Result<std::unique_ptr<RowCursor>> ScanPart(const DatasetName& dataset,
                                               const std::vector<std::string>& columns, int part,
                                               int parts) override;
+  Status ScanPartBlocks(const DatasetName& dataset, const std::vector<std::string>& columns,
+                        int part, int parts, const BlockVisitor& visit) override;
   Result<std::unique_ptr<RowCursor>> Query(std::string_view sql, const QueryLimits& limits) override;
   Result<TableStats> Stats(const DatasetName& dataset) override;
   Status DropDataset(const DatasetName& dataset) override;
@@ -57,8 +59,19 @@ class SqliteEngine final : public Engine {
   enum class Reader { kUser, kInternal };
   Result<std::unique_ptr<Lease>> AcquireReader(Reader kind);
   void ReleaseReader(Reader kind, sqlite::DbPtr db);
+  // A prepared read-only statement and the pooled connection it runs on (declared first:
+  // the statement is finalized before the connection goes back to the pool).
+  struct Select {
+    std::unique_ptr<Lease> lease;
+    sqlite::StmtPtr stmt;
+  };
+  Result<Select> PrepareSelect(Reader kind, std::string_view sql, const std::vector<Value>& params);
   Result<std::unique_ptr<RowCursor>> RunSelect(Reader kind, std::string_view sql,
-                                               const QueryLimits& limits, std::vector<Value> params);
+                                               const QueryLimits& limits,
+                                               const std::vector<Value>& params);
+  // The statement behind ScanPart and ScanPartBlocks: the row id, then the columns.
+  Result<Select> PrepareScanPart(const DatasetName& dataset, const std::vector<std::string>& columns,
+                                 int part, int parts);
   // Asks the checkpointer to checkpoint `zone`'s file.
   void ScheduleCheckpoint(Zone zone);
   void CheckpointLoop();
