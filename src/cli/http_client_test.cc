@@ -50,7 +50,7 @@ class HttpClientTest : public ::testing::Test {
           return Text(std::to_string(std::filesystem::file_size(r.body_file)) + ":" +
                       std::to_string(sum));
         },
-        http::RouteOptions{.upload = true});
+        http::RouteOptions{.upload = true, .admit = {}});
     router.Add(Method::kGet, "/stream", [](Request&) {
       Response response;
       response.stream = [](const http::ChunkWriter& write) {

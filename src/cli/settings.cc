@@ -37,6 +37,8 @@ ClientSettings ResolveSettings(const std::string& flag_server, const std::string
   return s;
 }
 
+namespace {
+
 Status SaveSettings(const ClientSettings& settings) {
   fs::path path = SettingsPath();
   std::error_code ec;
@@ -47,6 +49,18 @@ Status SaveSettings(const ClientSettings& settings) {
   out.close();
   ::chmod(path.c_str(), S_IRUSR | S_IWUSR);
   return Status::Ok();
+}
+
+}  // namespace
+
+Result<bool> ClaimSettings(const ClientSettings& settings) {
+  std::ifstream in(SettingsPath());
+  if (in) {
+    auto j = nlohmann::json::parse(in, nullptr, false);
+    if (j.is_object() && j.value("server", settings.server) != settings.server) return false;
+  }
+  RETURN_IF_ERROR(SaveSettings(settings));
+  return true;
 }
 
 }  // namespace citydata::cli

@@ -20,6 +20,9 @@ struct ClientSettings {
 std::string SettingsPath();
 // Resolves settings from flags (empty = not given), environment and file.
 ClientSettings ResolveSettings(const std::string& flag_server, const std::string& flag_token);
-Status SaveSettings(const ClientSettings& settings);
+// Saves `settings` for a server this process started, unless the settings file already
+// names another server: an operator's saved connection is never replaced silently.
+// Returns whether it saved.
+Result<bool> ClaimSettings(const ClientSettings& settings);
 
 }  // namespace citydata::cli

@@ -38,6 +38,10 @@ std::string DatasetName::ToString() const { return std::string(ZoneName(zone)) +
 Status ValidateIdentifier(std::string_view name, std::string_view what) {
   bool ok = !name.empty() && name.size() <= 63 && name[0] >= 'a' && name[0] <= 'z';
   for (char c : name) ok = ok && (IsLowerAlnum(c) || c == '_');
+  if (ok && name.starts_with("sqlite_")) {
+    return InvalidArgument(std::string(what) + " '" + std::string(name) +
+                           "' is reserved: names may not start with sqlite_");
+  }
   if (ok) return Status::Ok();
   return InvalidArgument(std::string(what) + " '" + std::string(name) +
                          "' is not valid: use 1-63 lower-case ASCII letters, digits and _, "
@@ -62,6 +66,16 @@ Result<DatasetName> ParseDatasetName(std::string_view text, std::optional<Zone> 
   return out;
 }
 
+namespace {
+std::string AsciiLower(std::string_view s) {
+  std::string out(s);
+  for (char& c : out) {
+    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+  }
+  return out;
+}
+}  // namespace
+
 std::string NormalizeColumnName(std::string_view header, size_t position) {
   std::string out;
   for (char c : header) {
@@ -81,18 +95,14 @@ std::string NormalizeColumnName(std::string_view header, size_t position) {
     out.resize(cut);
   }
   if (out.empty()) return "col_" + std::to_string(position);
-  return out;
-}
-
-namespace {
-std::string AsciiLower(std::string_view s) {
-  std::string out(s);
-  for (char& c : out) {
-    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+  // Engines address rows by these names; a column may not shadow them.
+  std::string lower = AsciiLower(out);
+  if (lower == "rowid" || lower == "oid" || lower == "_rowid_" || lower == "_row_id") {
+    out += "_col";
   }
   return out;
 }
-}  // namespace
+
 
 void DeduplicateColumnNames(std::vector<std::string>& names) {
   std::vector<std::string> seen;

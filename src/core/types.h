@@ -52,14 +52,16 @@ struct DatasetName {
 Result<DatasetName> ParseDatasetName(std::string_view text,
                                      std::optional<Zone> default_zone = std::nullopt);
 
-// OK when `name` is a valid dataset or column identifier ([a-z][a-z0-9_]{0,62}).
+// OK when `name` is a valid dataset identifier ([a-z][a-z0-9_]{0,62}, not starting with
+// the engine-reserved "sqlite_").
 Status ValidateIdentifier(std::string_view name, std::string_view what);
 
 // Turns a source header into a stored column name. Department files use Chinese
 // headers ("身份证号") and users query them as such, so the header is kept: only
 // surrounding white space (ASCII and U+3000), control characters and double quotes
 // are removed and the result is cut to 128 bytes at a character boundary. An empty
-// result becomes "col_<position>" (1-based).
+// result becomes "col_<position>" (1-based); names engines use for row ids (rowid, oid,
+// _rowid_, _row_id, any case) get a "_col" suffix.
 std::string NormalizeColumnName(std::string_view header, size_t position);
 
 // Makes names unique case-insensitively by appending "_2", "_3"... to repeats.

@@ -18,6 +18,7 @@ TEST(DatasetName, RejectsBadNames) {
   EXPECT_FALSE(ParseDatasetName("raw.X").ok());
   EXPECT_FALSE(ParseDatasetName("raw.1x").ok());
   EXPECT_FALSE(ParseDatasetName("x").ok());
+  EXPECT_FALSE(ParseDatasetName("raw.sqlite_x").ok());
   EXPECT_TRUE(ParseDatasetName("x", Zone::kStd).ok());
 }
 
@@ -26,6 +27,8 @@ TEST(ColumnNames, KeepsChineseHeadersAndTrims) {
   EXPECT_EQ(NormalizeColumnName("\xE3\x80\x80姓名\xE3\x80\x80", 1), "姓名");
   EXPECT_EQ(NormalizeColumnName("a\"b", 1), "ab");
   EXPECT_EQ(NormalizeColumnName("", 3), "col_3");
+  EXPECT_EQ(NormalizeColumnName("ROWID", 1), "ROWID_col");
+  EXPECT_EQ(NormalizeColumnName("_row_id", 1), "_row_id_col");
 }
 
 TEST(ColumnNames, DeduplicatesCaseInsensitively) {

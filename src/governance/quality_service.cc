@@ -18,6 +18,20 @@ namespace {
 using nlohmann::json;
 
 constexpr size_t kIssueFlushRows = 10000;
+// Runs of a batch's gate rules over its staging table: kept for the quarantine's issue
+// list, but not part of the dataset's own history (trend, latest run, drift baselines).
+constexpr const char* kGateTrigger = "gate";
+constexpr int64_t kRunsScanned = 50;
+
+// The newest run over the dataset itself (not a gate run), if any.
+Result<std::optional<storage::QualityRunRecord>> LatestDatasetRun(storage::GovernanceStore& store,
+                                                                  const DatasetName& dataset) {
+  ASSIGN_OR_RETURN(auto runs, store.ListQualityRuns(dataset, kRunsScanned));
+  for (auto& r : runs) {
+    if (r.trigger != kGateTrigger) return std::optional<storage::QualityRunRecord>(std::move(r));
+  }
+  return std::optional<storage::QualityRunRecord>();
+}
 
 // Collects failing rows from the evaluator and stores them in batches. The evaluator
 // serializes its calls, so no lock is needed; a store failure is kept and reported
@@ -122,9 +136,9 @@ Result<json> QualityService::Evaluate(const DatasetName& dataset, const quality:
     if (!set) set = standards_.CodeSet(std::string(id));
     return set.get();
   };
-  ASSIGN_OR_RETURN(auto previous, store_.ListQualityRuns(dataset, 1));
-  if (!previous.empty()) {
-    json last = json::parse(previous[0].result_json, nullptr, false);
+  ASSIGN_OR_RETURN(auto previous, LatestDatasetRun(store_, dataset));
+  if (previous && trigger != kGateTrigger) {
+    json last = json::parse(previous->result_json, nullptr, false);
     if (last.is_object() && last.contains("rules")) {
       for (const auto& r : last["rules"])
         ctx.previous_metrics[r.value("id", "")] = r.value("metrics", json());
@@ -154,20 +168,20 @@ Result<json> QualityService::Evaluate(const DatasetName& dataset, const quality:
 
 Result<std::vector<storage::QualityRunRecord>> QualityService::Runs(const DatasetName& dataset,
                                                                     int64_t limit) {
-  return store_.ListQualityRuns(dataset, std::clamp<int64_t>(limit, 1, 1000));
+  ASSIGN_OR_RETURN(auto runs, store_.ListQualityRuns(dataset, std::clamp<int64_t>(limit, 1, 1000)));
+  std::erase_if(runs, [](const auto& r) { return r.trigger == kGateTrigger; });
+  return runs;
 }
 
 Result<storage::QualityRunRecord> QualityService::GetRun(const DatasetName& dataset,
                                                          const std::string& run_id) {
   if (run_id.empty()) {
-    ASSIGN_OR_RETURN(auto runs, store_.ListQualityRuns(dataset, 1));
-    if (runs.empty()) {
-      return NotFound("dataset " + dataset.ToString() +
-                      " has no quality runs yet; run "
-                      "`citydata quality run " +
-                      dataset.ToString() + "`");
+    ASSIGN_OR_RETURN(auto latest, LatestDatasetRun(store_, dataset));
+    if (!latest) {
+      return NotFound("dataset " + dataset.ToString() + " has no quality runs yet; run " +
+                      "`citydata quality run " + dataset.ToString() + "`");
     }
-    return std::move(runs[0]);
+    return std::move(*latest);
   }
   ASSIGN_OR_RETURN(auto run, store_.GetQualityRun(run_id));
   if (!run || !(run->dataset == dataset)) {
@@ -214,7 +228,7 @@ Result<ingest::QualityVerdict> QualityService::CheckBatch(const DatasetName& dat
   ASSIGN_OR_RETURN(quality::RulePlan plan, Plan(dataset));
   std::erase_if(plan.rules, [](const quality::Rule& r) { return !r.gate; });
   plan.dataset = staged;
-  ASSIGN_OR_RETURN(json run, Evaluate(dataset, plan, "gate", job_id));
+  ASSIGN_OR_RETURN(json run, Evaluate(dataset, plan, kGateTrigger, job_id));
   bool passed = std::all_of(run["rules"].begin(), run["rules"].end(),
                             [](const json& r) { return r.value("passed", true); });
   return ingest::QualityVerdict{passed, Summary(run)};

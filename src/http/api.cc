@@ -281,22 +281,22 @@ Result<security::Principal> Authenticate(const Request& req, security::TokenServ
 }
 
 void RegisterRoutes(Router& router, const ApiContext& context) {
-  // Deny by default: every /api/v1 handler runs only for a valid bearer token.
-  auto authed = [tokens = context.tokens](Handler inner) -> Handler {
-    return [tokens, inner = std::move(inner)](Request& req) {
-      auto who = Authenticate(req, *tokens);
-      if (!who.ok()) return ErrorResponse(who.status());
-      return inner(req);
-    };
+  // Deny by default: every /api/v1 request needs a valid bearer token, checked as soon
+  // as its headers arrive, before any body is read.
+  Admission authenticated = [tokens = context.tokens](const Request& req) -> std::optional<Response> {
+    auto who = Authenticate(req, *tokens);
+    if (who.ok()) return std::nullopt;
+    return ErrorResponse(who.status());
   };
   std::vector<Endpoint> endpoints = CatalogEndpoints(context);
   for (auto& e : GovernanceEndpoints(context)) endpoints.push_back(std::move(e));
   json openapi = OpenApiDocument(endpoints, context.version);
   for (auto& e : endpoints) {
-    router.Add(e.method, e.path, authed(std::move(e.handler)), RouteOptions{e.upload});
+    router.Add(e.method, e.path, std::move(e.handler), RouteOptions{e.upload, authenticated});
   }
   router.Add(Method::kGet, "/api/v1/openapi.json",
-             authed([openapi](Request&) { return JsonResponse(openapi); }));
+             [openapi](Request&) { return JsonResponse(openapi); },
+             RouteOptions{false, authenticated});
   router.Add(Method::kGet, "/healthz", [](Request&) { return JsonResponse({{"status", "ok"}}); });
   Metrics* metrics = context.metrics;
   router.Add(Method::kGet, "/metrics", [metrics](Request&) {

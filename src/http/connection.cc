@@ -156,6 +156,12 @@ void Connection::OnHeader(beast::error_code ec) {
   match_ = state_.router.Find(*method, raw_path);
   if (match_.handler != nullptr) route_label_ = match_.pattern;
   PrepareRequest(header);
+  if (match_.handler != nullptr && match_.options.admit) {
+    if (auto refusal = match_.options.admit(request_)) {
+      keep_alive_ = false;
+      return Respond(std::move(*refusal), request_.method, false, request_.target);
+    }
+  }
   StartBody();
 }
 

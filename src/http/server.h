@@ -12,6 +12,7 @@
 #include <cstdint>
 #include <functional>
 #include <map>
+#include <optional>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -61,10 +62,17 @@ struct Response {
 
 using Handler = std::function<Response(Request&)>;
 
+// Decides, from the request line and headers alone, whether a request may proceed:
+// nullopt admits it; a response is sent instead and the connection closed without
+// reading the body, so an unauthenticated client cannot make the server store a large
+// upload. Runs on an I/O thread: it must be quick.
+using Admission = std::function<std::optional<Response>(const Request&)>;
+
 struct RouteOptions {
   // The request body is streamed to a spool file (Request::body_file) instead of memory,
   // up to ServerOptions::max_upload_bytes.
   bool upload = false;
+  Admission admit;  // empty: every request is admitted
 };
 
 // Routes "METHOD /literal/{param}/..." patterns; the pattern doubles as the metrics label.

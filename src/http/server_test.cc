@@ -162,7 +162,7 @@ TEST_F(ServerTest, UploadIsSpooledToAFileRemovedAfterTheHandler) {
         return Text(r.path_params["name"] + ":" + std::to_string(content.size()) + ":" +
                     content.substr(0, 3) + (r.body.empty() ? "" : "unexpected body"));
       },
-      RouteOptions{.upload = true});
+      RouteOptions{.upload = true, .admit = {}});
   uint16_t port = StartServer();
   std::string body = "abc" + std::string(100000, 'z');  // over max_body_bytes, under upload max
   RawResponse response = RoundTrip(port, "PUT /upload/f HTTP/1.1\r\nHost: t\r\nContent-Length: " +
@@ -179,6 +179,35 @@ TEST_F(ServerTest, UploadIsSpooledToAFileRemovedAfterTheHandler) {
   std::string too_big = "PUT /upload/h HTTP/1.1\r\nHost: t\r\nContent-Length: 2000000\r\n\r\n";
   EXPECT_EQ(RoundTrip(port, too_big).status, 413);
   EXPECT_TRUE(std::filesystem::is_empty(spool_));
+}
+
+TEST_F(ServerTest, RefusedRequestsAreAnsweredBeforeTheirBodyIsRead) {
+  bool handled = false;
+  Admission needs_key = [](const Request& r) -> std::optional<Response> {
+    if (r.Header("x-key") == "open sesame") return std::nullopt;
+    Response refusal;
+    refusal.status = 401;
+    refusal.body = "{}";
+    return refusal;
+  };
+  router_.Add(
+      Method::kPut, "/guarded",
+      [&handled](Request&) {
+        handled = true;
+        return Text("in");
+      },
+      RouteOptions{.upload = true, .admit = needs_key});
+  uint16_t port = StartServer();
+  std::string body(1000000, 'x');
+  RawResponse refused = RoundTrip(port, "PUT /guarded HTTP/1.1\r\nHost: t\r\nContent-Length: " +
+                                            std::to_string(body.size()) + "\r\n\r\n" + body);
+  EXPECT_EQ(refused.status, 401);
+  EXPECT_FALSE(handled);
+  EXPECT_TRUE(std::filesystem::is_empty(spool_));
+  RawResponse admitted = RoundTrip(port, "PUT /guarded HTTP/1.1\r\nHost: t\r\nx-key: open sesame\r\n"
+                                         "Content-Length: 2\r\n\r\nok");
+  EXPECT_EQ(admitted.status, 200);
+  EXPECT_TRUE(handled);
 }
 
 TEST_F(ServerTest, StreamedResponseIsChunked) {

@@ -101,6 +101,7 @@ class IngestService::Job {
     RETURN_IF_ERROR(Prepare());
     if (result_.state == "skipped") return result_;
     Status st = Execute();
+    if (st.ok() && result_.state == "skipped") return result_;
     result_.seconds =
         std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
     record_.finished_at = NowIso();
@@ -108,7 +109,8 @@ class IngestService::Job {
       record_.state = storage::JobState::kFailed;
       record_.error = st.message();
       record_.details_json = DumpJson(ToJson(result_));
-      svc_.meta_.PutJob(record_).ToString();
+      // Best effort: the job's own error is what the caller needs to see.
+      static_cast<void>(svc_.meta_.PutJob(record_));
       return st;
     }
     record_.state = result_.state == "quarantined" ? storage::JobState::kQuarantined
@@ -154,6 +156,7 @@ class IngestService::Job {
 
   Status Skip() {
     result_.state = "skipped";
+    result_.rows_loaded = 0;
     result_.reconciled = true;
     record_.state = storage::JobState::kSucceeded;
     record_.finished_at = NowIso();
@@ -185,8 +188,13 @@ class IngestService::Job {
   // A gated batch was loaded into its staging table: publish it if the gate rules pass,
   // else keep it there and quarantine the job.
   Status PassGate() {
-    ASSIGN_OR_RETURN(QualityVerdict verdict,
-                     svc_.quality_->CheckBatch(req_.dataset, Staged(), record_.id));
+    auto checked = svc_.quality_->CheckBatch(req_.dataset, Staged(), record_.id);
+    if (!checked.ok()) {
+      // The batch cannot be judged, so it is not kept; the caller sees why.
+      static_cast<void>(svc_.engine_.DropDataset(Staged()));
+      return checked.status();
+    }
+    QualityVerdict verdict = std::move(*checked);
     result_.quality["gate"] = verdict.summary;
     if (!verdict.passed) {
       // Nothing was published: the dataset is as it was, and the batch waits whole.
@@ -196,7 +204,8 @@ class IngestService::Job {
       return Status::Ok();
     }
     Status moved = svc_.engine_.MoveRows(Staged(), req_.dataset, req_.mode, req_.batch_id);
-    if (!moved.ok()) svc_.engine_.DropDataset(Staged()).ToString();
+    // A batch that cannot be published is not kept either; the caller sees why.
+    if (!moved.ok()) static_cast<void>(svc_.engine_.DropDataset(Staged()));
     return moved;
   }
 
@@ -382,6 +391,8 @@ class IngestService::Job {
 
   // Catalog update after the commit: schema, merged profile, counts, version.
   Status Finish() {
+    std::lock_guard lock(svc_.catalog_mu_);
+    ASSIGN_OR_RETURN(existing_, svc_.meta_.GetDataset(req_.dataset));
     ASSIGN_OR_RETURN(storage::TableStats stats, svc_.engine_.Stats(req_.dataset));
     result_.row_count_after = stats.row_count;
     int64_t expected = result_.rows_loaded +
@@ -448,6 +459,7 @@ Result<storage::JobRecord> IngestService::Release(const std::string& job_id) {
                                    replace ? storage::WriteMode::kReplace
                                            : storage::WriteMode::kAppend,
                                    batch_id));
+  std::lock_guard lock(catalog_mu_);
   RETURN_IF_ERROR(catalog_.Reprofile(job.dataset));
   ASSIGN_OR_RETURN(storage::TableStats stats, engine_.Stats(job.dataset));
   if (details.is_object()) {
@@ -472,6 +484,8 @@ Result<storage::JobRecord> IngestService::Discard(const std::string& job_id) {
 Status IngestService::RecoverInterruptedJobs() {
   ASSIGN_OR_RETURN(auto jobs, meta_.InterruptRunningJobs());
   for (const auto& job : jobs) {
+    // A gated batch the crash interrupted was never published.
+    RETURN_IF_ERROR(engine_.DropDataset(StagedName(job.dataset, job.id)));
     ASSIGN_OR_RETURN(auto meta, meta_.GetDataset(job.dataset));
     if (!meta) continue;
     auto stats = engine_.Stats(job.dataset);

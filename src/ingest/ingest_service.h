@@ -17,6 +17,7 @@
 
 #include <cstdint>
 #include <functional>
+#include <mutex>
 #include <optional>
 #include <string>
 #include <vector>
@@ -130,6 +131,9 @@ class IngestService {
   catalog::CatalogService& catalog_;
   Metrics& metrics_;
   IngestQualityHook* quality_;
+  // Serializes catalog updates after commits, so that concurrent appends to a dataset
+  // each merge their profile into the latest entry instead of overwriting each other.
+  std::mutex catalog_mu_;
 };
 
 nlohmann::json ToJson(const IngestResult& r);

@@ -5,7 +5,10 @@
 #include <fstream>
 
 #include <spdlog/spdlog.h>
+#include <fcntl.h>
+#include <sys/file.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "catalog/catalog_service.h"
 #include "core/metrics.h"
@@ -62,15 +65,32 @@ Result<std::pair<std::string, uint16_t>> ParseListen(const std::string& listen) 
   return std::make_pair(listen.substr(0, colon), static_cast<uint16_t>(value));
 }
 
+// Writes a secret to a file that is never readable by others, not even briefly.
 Status WriteSecretFile(const fs::path& path, const std::string& secret) {
-  std::ofstream out(path, std::ios::trunc);
-  if (!out) return Internal("cannot write " + path.string());
-  out << secret << "\n";
-  out.close();
-  if (::chmod(path.c_str(), S_IRUSR | S_IWUSR) != 0) {
-    return Internal("cannot restrict permissions of " + path.string());
+  int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, S_IRUSR | S_IWUSR);
+  if (fd < 0 || ::fchmod(fd, S_IRUSR | S_IWUSR) != 0) {
+    if (fd >= 0) ::close(fd);
+    return Internal("cannot write " + path.string());
   }
-  return Status::Ok();
+  std::string line = secret + "\n";
+  bool written = ::write(fd, line.data(), line.size()) == static_cast<ssize_t>(line.size());
+  ::close(fd);
+  return written ? Status::Ok() : Internal("cannot write " + path.string());
+}
+
+// Holds an exclusive lock on DIR/lock for the process's life, so that a second server
+// cannot share the data directory (it would clear the first one's uploads and mark its
+// running jobs interrupted).
+Result<int> LockDataDirectory(const fs::path& dir) {
+  fs::path path = dir / "lock";
+  int fd = ::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, S_IRUSR | S_IWUSR);
+  if (fd < 0) return Unavailable("cannot create " + path.string());
+  if (::flock(fd, LOCK_EX | LOCK_NB) != 0) {
+    ::close(fd);
+    return FailedPrecondition("another citydata server is using " + dir.string() +
+                              "; stop it or choose another --data directory");
+  }
+  return fd;
 }
 
 void DescribeMetrics(Metrics& m) {
@@ -84,7 +104,11 @@ void DescribeMetrics(Metrics& m) {
 
 App::App(ServeOptions options) : options_(std::move(options)), parts_(std::make_unique<Parts>()) {}
 
-App::~App() { Shutdown(); }
+App::~App() {
+  Shutdown();
+  parts_.reset();
+  if (lock_fd_ >= 0) ::close(lock_fd_);
+}
 
 Result<std::unique_ptr<App>> App::Open(const ServeOptions& options) {
   if (options.data_dir.empty()) return InvalidArgument("--data DIR is required");
@@ -97,6 +121,8 @@ Status App::Init() {
   fs::path dir = options_.data_dir;
   std::error_code ec;
   fs::create_directories(dir / "zones", ec);
+  if (ec) return Unavailable("cannot create data directory " + dir.string() + ": " + ec.message());
+  ASSIGN_OR_RETURN(lock_fd_, LockDataDirectory(dir));
   fs::remove_all(dir / "spool", ec);
   fs::create_directories(dir / "spool", ec);
   if (ec) return Unavailable("cannot create data directory " + dir.string() + ": " + ec.message());

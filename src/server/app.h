@@ -7,6 +7,7 @@
 //   zones/<zone>.db  the embedded engine's zone files
 //   spool/           uploads being received (cleared at start)
 //   admin.token      the bootstrap admin token, mode 0600, written once
+//   lock             locked by the running server: one server per data directory
 #pragma once
 
 #include <memory>
@@ -51,6 +52,7 @@ class App {
   ServeOptions options_;
   std::unique_ptr<Parts> parts_;
   std::optional<std::string> new_admin_token_;
+  int lock_fd_ = -1;  // holds the data directory's lock; see LockDataDirectory
 };
 
 // Blocks SIGINT and SIGTERM in the calling thread (call before any thread starts, so

@@ -139,13 +139,16 @@ int Demo(const DemoArgs& a) {
     std::cerr << "error: demo load failed: " << st.message() << "\n";
     return 1;
   }
-  cli::SaveSettings({(*app)->url(), token}).ToString();
+  auto claimed = cli::ClaimSettings({(*app)->url(), token});
+  bool cli_ready = claimed.ok() && *claimed;
   std::cout << "\ncitydata demo is ready.\n"
             << "  console:  " << (*app)->url() << "/\n"
             << "  log in with the admin token: " << token << "\n"
-            << "  (also in " << (*app)->admin_token_path() << "; the CLI is already set up:\n"
-            << "   try `citydata datasets` or `citydata query \"SELECT count(*) FROM "
-               "raw.household_registry\"`)\n"
+            << "  (also in " << (*app)->admin_token_path() << ")\n"
+            << (cli_ready ? "  the CLI is set up: try `citydata datasets` or `citydata query "
+                            "\"SELECT count(*) FROM raw.household_registry\"`\n"
+                          : "  the CLI settings name another server: pass --server and --token, "
+                            "or set CITYDATA_SERVER and CITYDATA_TOKEN\n")
             << "  quality:  citydata quality run raw.household_registry; citydata quality issues "
                "raw.household_registry --rule id_valid\n"
             << "  API:      " << (*app)->url() << "/api/v1/openapi.json\n"

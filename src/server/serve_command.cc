@@ -37,7 +37,10 @@ int Serve(ServeArgs& a) {
   if (const auto& token = (*app)->new_admin_token()) {
     std::cout << "admin token (shown once; also in " << (*app)->admin_token_path()
               << "):\n  " << *token << "\n";
-    cli::SaveSettings({(*app)->url(), *token}).ToString();
+    auto claimed = cli::ClaimSettings({(*app)->url(), *token});
+    if (claimed.ok() && *claimed) {
+      std::cout << "the CLI on this machine is set up to use it (" << cli::SettingsPath() << ")\n";
+    }
   }
   std::cout << "citydata listening on " << (*app)->url() << std::endl;
   WaitForTerminationSignal();

@@ -110,6 +110,15 @@ class IngestTest(ServerTest):
         self.assertEqual(result["rows_loaded"], 0)
         self.assertEqual(self.server.query("SELECT count(*) FROM raw.header_only"), [[0]])
 
+    def test_reserved_names_are_renamed_or_refused(self):
+        result = self.server.ingest(self.write("r.csv", "id,rowid,OID\n1,a,b\n2,c,d\n"), "reserved")
+        self.assertEqual([c["name"] for c in result["columns"]], ["id", "rowid_col", "OID_col"])
+        self.assertEqual(self.server.query("SELECT count(*) FROM raw.reserved"), [[2]])
+        proc = self.server.cli("ingest", self.write("s.csv", "a\n1\n"), "--dataset", "sqlite_x",
+                               "--dept", "gaj", check=False)
+        self.assertEqual(proc.returncode, 1)
+        self.assertIn("reserved", proc.stderr)
+
     def test_new_dataset_needs_a_known_department(self):
         path = self.write("x.csv", "a\n1\n")
         proc = self.server.cli("ingest", path, "--dataset", "x", check=False)

@@ -79,6 +79,13 @@ class ServingTest(ServerTest):
         self.assertEqual(len(results), 200)
         self.assertEqual(sum(results), 600)
 
+    def test_one_server_per_data_directory(self):
+        second = Server(data_dir=self.server.data_dir)
+        self.addCleanup(second.cleanup)
+        with self.assertRaises(RuntimeError) as refused:
+            second.start()
+        self.assertIn("another citydata server", str(refused.exception))
+
     def test_body_limit(self):
         status, _, body = self.server.request("POST", "/api/v1/departments",
                                               body=b"{" + b" " * (9 << 20) + b"}",

@@ -511,7 +511,7 @@ Status SqliteEngine::MoveRows(const DatasetName& from, const DatasetName& to, Wr
   };
   Status st = move();
   if (!st.ok()) {
-    sqlite::Exec(db.get(), "ROLLBACK").ToString();
+    sqlite::Rollback(db.get());
     return st;
   }
   RETURN_IF_ERROR(sqlite::Exec(db.get(), "COMMIT"));

@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <filesystem>
 
 namespace citydata::storage {
@@ -174,6 +175,50 @@ TEST_F(SqliteEngineTest, ScanPartsCoverEveryRowOnce) {
   EXPECT_EQ(seen, 1000);
   EXPECT_EQ(sum, 999 * 1000 / 2);
   EXPECT_EQ(engine_->ScanPart(ds_, {"nope"}, 0, 1).status().code(), ErrorCode::kNotFound);
+}
+
+TEST_F(SqliteEngineTest, ScanPartBlocksMatchScanPartWithoutCopies) {
+  std::vector<std::vector<Value>> rows;
+  for (int64_t i = 0; i < 500; ++i) {
+    rows.push_back({i, i % 7 == 0 ? Value() : Value("name" + std::to_string(i))});
+  }
+  Load(ds_, WriteMode::kAppend, rows);
+  std::vector<std::pair<int64_t, std::string>> seen;
+  int64_t nulls = 0, sum = 0;
+  for (int part = 0; part < 3; ++part) {
+    Status st = engine_->ScanPartBlocks(ds_, {"名称", "id"}, part, 3, [&](const ScanBlock& b) {
+      EXPECT_EQ(b.columns(), 2u);
+      for (size_t r = 0; r < b.rows(); ++r) {
+        const CellView& name = b.cell(r, 0);
+        const CellView& id = b.column(1)[r];
+        EXPECT_EQ(id.kind, CellView::Kind::kInteger);
+        sum += id.integer;
+        if (name.kind == CellView::Kind::kNull) {
+          ++nulls;
+        } else {
+          EXPECT_EQ(name.kind, CellView::Kind::kText);
+          seen.emplace_back(b.row_id(r), std::string(name.text));
+        }
+      }
+      return Status::Ok();
+    });
+    ASSERT_TRUE(st.ok()) << st.ToString();
+  }
+  EXPECT_EQ(nulls, 72);
+  EXPECT_EQ(seen.size(), 428u);
+  EXPECT_EQ(sum, 499 * 500 / 2);
+  EXPECT_EQ(seen.front().second, "name1");
+  EXPECT_TRUE(std::is_sorted(seen.begin(), seen.end()));
+
+  int calls = 0;
+  Status stop = engine_->ScanPartBlocks(ds_, {"id"}, 0, 1, [&](const ScanBlock&) {
+    return ++calls == 3 ? ResourceExhausted("enough") : Status::Ok();
+  });
+  EXPECT_EQ(stop.code(), ErrorCode::kResourceExhausted);
+  EXPECT_EQ(calls, 3);
+  auto none = [](const ScanBlock&) { return Status::Ok(); };
+  EXPECT_EQ(engine_->ScanPartBlocks(ds_, {"nope"}, 0, 1, none).code(), ErrorCode::kNotFound);
+  EXPECT_EQ(engine_->ScanPartBlocks(ds_, {"id"}, 2, 2, none).code(), ErrorCode::kInvalidArgument);
 }
 
 }  // namespace

@@ -107,7 +107,11 @@ class SqliteGovernanceStore final : public GovernanceStore {
     std::lock_guard lock(mu_);
     RETURN_IF_ERROR(sqlite::Exec(db_.get(), "BEGIN IMMEDIATE"));
     Status st = ReplaceMappings(d, mappings);
-    RETURN_IF_ERROR(sqlite::Exec(db_.get(), st.ok() ? "COMMIT" : "ROLLBACK"));
+    if (!st.ok()) {
+      sqlite::Rollback(db_.get());
+      return st;
+    }
+    RETURN_IF_ERROR(sqlite::Commit(db_.get()));
     return st;
   }
 
@@ -204,7 +208,11 @@ ON CONFLICT (id) DO UPDATE SET finished_at = ?7, score = ?8, result = ?9, report
     std::lock_guard lock(mu_);
     RETURN_IF_ERROR(sqlite::Exec(db_.get(), "BEGIN IMMEDIATE"));
     Status st = InsertIssues(issues);
-    RETURN_IF_ERROR(sqlite::Exec(db_.get(), st.ok() ? "COMMIT" : "ROLLBACK"));
+    if (!st.ok()) {
+      sqlite::Rollback(db_.get());
+      return st;
+    }
+    RETURN_IF_ERROR(sqlite::Commit(db_.get()));
     return st;
   }
 

@@ -132,10 +132,10 @@ class SqliteMetaStore final : public MetaStore {
     RETURN_IF_ERROR(sqlite::Exec(db_.get(), "BEGIN IMMEDIATE"));
     auto id = PutDatasetLocked(m);
     if (!id.ok()) {
-      sqlite::Exec(db_.get(), "ROLLBACK").ToString();
+      sqlite::Rollback(db_.get());
       return id.status();
     }
-    RETURN_IF_ERROR(sqlite::Exec(db_.get(), "COMMIT"));
+    RETURN_IF_ERROR(sqlite::Commit(db_.get()));
     return id;
   }
 
@@ -285,12 +285,12 @@ FROM jobs WHERE started_at >= strftime('%Y-%m-%d', 'now', ?) GROUP BY day ORDER 
       Status st = sqlite::StepDone(db_.get(), s.get());
       if (!st.ok()) {
         s.reset();
-        sqlite::Exec(db_.get(), "ROLLBACK").ToString();
+        sqlite::Rollback(db_.get());
         return st;
       }
     }
     s.reset();
-    return sqlite::Exec(db_.get(), "COMMIT");
+    return sqlite::Commit(db_.get());
   }
 
   Result<std::pair<std::vector<RejectRecord>, int64_t>> ListRejects(const DatasetName& d,

@@ -83,6 +83,15 @@ Value ColumnValue(sqlite3_stmt* stmt, int index) {
   }
 }
 
+void Rollback(sqlite3* db) { sqlite3_exec(db, "ROLLBACK", nullptr, nullptr, nullptr); }
+
+Status Commit(sqlite3* db) {
+  if (sqlite3_exec(db, "COMMIT", nullptr, nullptr, nullptr) == SQLITE_OK) return Status::Ok();
+  Status failed = Error(db, "commit failed");
+  Rollback(db);
+  return failed;
+}
+
 Status ApplyMigrations(sqlite3* db, std::span<const char* const> migrations) {
   ASSIGN_OR_RETURN(StmtPtr v, Prepare(db, "PRAGMA user_version"));
   sqlite3_step(v.get());

@@ -48,6 +48,13 @@ int BindText(sqlite3_stmt* stmt, int index, std::string_view text,
 Value ColumnValue(sqlite3_stmt* stmt, int index);
 std::string ColumnText(sqlite3_stmt* stmt, int index);
 
+// Rolls back the open transaction, if any. A failure here leaves nothing to recover.
+void Rollback(sqlite3* db);
+
+// Commits the open transaction; when that fails (busy, I/O), rolls it back so the
+// connection is usable again, and returns the failure.
+Status Commit(sqlite3* db);
+
 // Brings a store's schema up to date: runs, each in its own transaction, the steps of
 // `migrations` not yet applied (their count is kept in PRAGMA user_version). Fails when
 // the file was written by a newer citydata. Append steps; never edit a released one.
