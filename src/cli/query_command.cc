@@ -65,6 +65,9 @@ Status StreamOut(Session& s, const QueryArgs& a, const std::string& format) {
   if (format == "csv") {
     size_t pos = tail.rfind("# error: ");
     if (pos != std::string::npos) return Internal(tail.substr(pos + 9));
+    if (tail.rfind("# truncated: ") != std::string::npos) {
+      std::cerr << "warning: the result was truncated at the row cap; raise --max-rows\n";
+    }
     return Status::Ok();
   }
   // The answer ends with ],"row_count":N,"truncated":B[,"error":{...}]}

@@ -42,7 +42,13 @@ std::string Header(RowFormat format, const std::vector<std::string>& names) {
 }
 
 std::string Trailer(RowFormat format, int64_t rows, bool truncated, const Status& error) {
-  if (format == RowFormat::kCsv) return error.ok() ? "" : "# error: " + error.message() + "\r\n";
+  if (format == RowFormat::kCsv) {
+    if (!error.ok()) return "# error: " + error.message() + "\r\n";
+    if (truncated) {
+      return "# truncated: the first " + std::to_string(rows) + " rows; raise max_rows for more\r\n";
+    }
+    return "";
+  }
   json tail = {{"row_count", rows}, {"truncated", truncated}};
   if (!error.ok()) {
     tail["error"] = {{"code", ErrorCodeName(error.code())}, {"message", error.message()}};

@@ -39,6 +39,11 @@ class QueryCatalogTest(ServerTest):
                                          "--max-rows", "2", "--format", "json").stdout)
         self.assertEqual(out["row_count"], 2)
         self.assertTrue(out["truncated"])
+        capped = self.server.cli("query", "SELECT id FROM raw.household_registry ORDER BY id",
+                                 "--max-rows", "2", "--format", "csv")
+        self.assertEqual(capped.stdout.splitlines()[:3], ["id", "1", "2"])
+        self.assertTrue(capped.stdout.splitlines()[-1].startswith("# truncated"))
+        self.assertIn("truncated", capped.stderr)
         table = self.server.cli("query", "SELECT name FROM raw.household_registry").stdout
         self.assertIn("张三", table)
 
