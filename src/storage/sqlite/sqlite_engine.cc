@@ -17,6 +17,9 @@ using sqlite::StmtPtr;
 // start with a letter, so they cannot collide, and the query authorizer hides them.
 constexpr std::string_view kBatchTable = "_citydata_batches";
 constexpr int kZoneCount = 4;
+constexpr int kMaxValueBytes = 16 << 20;
+constexpr int kMaxSqlBytes = 1 << 20;
+constexpr int kMaxExprDepth = 200;
 
 std::string_view DeclaredType(ColumnType type) {
   switch (type) {
@@ -449,6 +452,13 @@ Result<std::unique_ptr<SqliteEngine::Lease>> SqliteEngine::AcquireReader(Reader 
   // Defense in depth: the connection cannot write, attach more files or run PRAGMAs.
   RETURN_IF_ERROR(sqlite::Exec(db.get(), "PRAGMA query_only=ON"));
   sqlite3_limit(db.get(), SQLITE_LIMIT_ATTACHED, kZoneCount);
+  if (kind == Reader::kUser) {
+    // Bound what one user query can make the server hold: no value (e.g. zeroblob(1e9))
+    // over 16 MiB, no statement text over 1 MiB, no absurdly deep expression.
+    sqlite3_limit(db.get(), SQLITE_LIMIT_LENGTH, kMaxValueBytes);
+    sqlite3_limit(db.get(), SQLITE_LIMIT_SQL_LENGTH, kMaxSqlBytes);
+    sqlite3_limit(db.get(), SQLITE_LIMIT_EXPR_DEPTH, kMaxExprDepth);
+  }
   // Any non-null pointer marks an internal connection; `this` is a convenient one.
   sqlite3_set_authorizer(db.get(), ReadOnlyAuthorizer, kind == Reader::kInternal ? this : nullptr);
   return std::make_unique<Lease>(this, kind, std::move(db));

@@ -90,6 +90,9 @@ TEST_F(SqliteEngineTest, RefusesEverythingButOneReadOnlyQuery) {
     EXPECT_FALSE(c.ok()) << sql;
   }
   EXPECT_TRUE(engine_->Query("SELECT 1; -- trailing comment", {}).ok());
+  auto huge = engine_->Query("SELECT length(hex(zeroblob(450000000)))", {});
+  std::vector<Value> row;
+  EXPECT_TRUE(!huge.ok() || !(*huge)->Next(row).ok()) << "a 450 MB value must be refused";
   EXPECT_TRUE(engine_->Query("WITH x AS (SELECT id FROM raw.people) SELECT * FROM x", {}).ok());
   EXPECT_EQ(Count("SELECT count(*) FROM raw.people"), 1);
 }
