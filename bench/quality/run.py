@@ -35,6 +35,7 @@ sys.path.insert(0, os.path.dirname(HERE))
 from common import CitydataServer  # noqa: E402
 
 TODAY = "2026-11-23"
+DATA_VERSION = 2  # part of the cached file names; raise it when gen_people.cc changes
 DISTRICTS = ["330102", "330105", "330106", "330108", "330109", "330110", "330111", "330112",
              "330113", "330114", "330122", "330127", "330182"]
 PROVINCES = ["11", "12", "13", "14", "15", "21", "22", "23", "31", "32", "33", "34", "35", "36",
@@ -156,13 +157,13 @@ def build_generator():
 def prepare_data(rows):
     data = os.path.join(HERE, "data")
     os.makedirs(data, exist_ok=True)
-    csv = os.path.join(data, f"people_{rows}.csv")
+    csv = os.path.join(data, f"people_v{DATA_VERSION}_{rows}.csv")
     if not os.path.exists(csv):
         print(f"generating {csv} ...", flush=True)
         with open(csv + ".tmp", "wb") as f:
             subprocess.run([build_generator(), str(rows)], check=True, stdout=f)
         os.rename(csv + ".tmp", csv)
-    db = os.path.join(data, f"people_{rows}.sqlite")
+    db = os.path.splitext(csv)[0] + ".sqlite"
     if not os.path.exists(db):
         print(f"loading {db} with sqlite3 .import (untimed) ...", flush=True)
         subprocess.run(["sqlite3", db + ".tmp", ".import --csv " + csv + " t"], check=True)

@@ -63,6 +63,9 @@ class IssueFunnel {
 };
 
 struct PartState {
+  // The row checks this part runs, by CompiledPlan::rows index: shared, or the part's own
+  // copy (see OwnCopyPerPart).
+  std::vector<const RowCheck*> checks;
   int64_t rows = 0;
   std::vector<int64_t> failed, warnings;
   std::vector<std::vector<Sample>> samples;
@@ -97,6 +100,12 @@ std::string KeyText(std::span<const Cell> row, int key_slot) {
   return std::string(row[static_cast<size_t>(key_slot)].text);
 }
 
+// RE2 takes a reader lock on the regex's shared DFA cache for every match; with a copy
+// per part, the scan threads do not bounce that lock's cache line between cores. Other
+// checks are lock-free, and reference / consistency checks hold loaded datasets, so
+// they are shared.
+bool OwnCopyPerPart(RuleType type) { return type == RuleType::kRegex; }
+
 void RunParallel(size_t n, const std::function<void(size_t)>& fn) {
   std::vector<std::thread> threads;
   for (size_t i = 1; i < n; ++i) threads.emplace_back(fn, i);
@@ -113,7 +122,8 @@ class Evaluation {
 
  private:
   Status Prepare();
-  Status Compile(size_t index, const RowCheckEnv& env);
+  Status Compile(size_t index);
+  Status PreparePart(size_t part, PartState& st);
   Result<int> Slot(size_t index, const std::string& column);
   std::string RuleLabel(size_t index) const {
     return "rule " + std::to_string(index + 1) + " (" + plan_.rules[index].id + ")";
@@ -134,7 +144,9 @@ class Evaluation {
   int parts_ = 2;
   int64_t now_ = 0;
   int32_t today_days_ = 0;
+  RowCheckEnv env_;
   CompiledPlan cp_;
+  std::vector<std::unique_ptr<RowCheck>> part_checks_;  // the parts' own copies
   std::vector<PartState> states_;
   RunResult run_;
 };
@@ -152,7 +164,7 @@ Result<int> Evaluation::Slot(size_t index, const std::string& column) {
   return static_cast<int>(cp_.columns.size() - 1);
 }
 
-Status Evaluation::Compile(size_t index, const RowCheckEnv& env) {
+Status Evaluation::Compile(size_t index) {
   const Rule& rule = plan_.rules[index];
   std::vector<std::string> inputs = RuleInputColumns(rule);
   if (rule.type == RuleType::kDuplicateRows && inputs.empty()) {
@@ -181,13 +193,13 @@ Status Evaluation::Compile(size_t index, const RowCheckEnv& env) {
       cp_.sqls.push_back(index);
       return Status::Ok();
     case RuleType::kReference:
-      check = CompileReferenceCheck(rule, env, engine_);
+      check = CompileReferenceCheck(rule, env_, engine_);
       break;
     case RuleType::kConsistency:
-      check = CompileConsistencyCheck(rule, env, engine_);
+      check = CompileConsistencyCheck(rule, env_, engine_);
       break;
     default:
-      check = CompileRowCheck(rule, env);
+      check = CompileRowCheck(rule, env_);
       break;
   }
   if (!check.ok()) return check.status().WithContext(RuleLabel(index));
@@ -212,11 +224,10 @@ Status Evaluation::Prepare() {
     if (!days) return InvalidArgument("today must be a date YYYY-MM-DD, not '" + ctx_.today + "'");
     today_days_ = *days;
   }
-  RowCheckEnv env;
-  env.code_tables = ctx_.code_tables;
-  env.today_days = today_days_;
-  env.today_iso = FormatDays(today_days_);
-  env.slot = [this](std::string_view c) {
+  env_.code_tables = ctx_.code_tables;
+  env_.today_days = today_days_;
+  env_.today_iso = FormatDays(today_days_);
+  env_.slot = [this](std::string_view c) {
     return static_cast<int>(std::find(cp_.columns.begin(), cp_.columns.end(), c) -
                             cp_.columns.begin());
   };
@@ -231,7 +242,7 @@ Status Evaluation::Prepare() {
     result.mostly = r.mostly;
     result.gate = r.gate;
     run_.rules.push_back(std::move(result));
-    RETURN_IF_ERROR(Compile(i, env));
+    RETURN_IF_ERROR(Compile(i));
   }
   if (!plan_.key_column.empty()) {
     auto known = std::find_if(schema_.begin(), schema_.end(),
@@ -267,7 +278,7 @@ void Evaluation::VisitRow(PartState& st, int64_t row_id, std::span<const Cell> r
   ++st.rows;
   for (size_t r = 0; r < cp_.rows.size(); ++r) {
     std::string_view detail;
-    Verdict v = cp_.rows[r].check->Check(row, st.scratch, detail);
+    Verdict v = st.checks[r]->Check(row, st.scratch, detail);
     if (v == Verdict::kFail) {
       RecordFailure(st, r, row_id, row, detail);
     } else if (v == Verdict::kPassWithWarning) {
@@ -282,9 +293,26 @@ void Evaluation::VisitRow(PartState& st, int64_t row_id, std::span<const Cell> r
   }
 }
 
+Status Evaluation::PreparePart(size_t part, PartState& st) {
+  for (const CompiledRow& cr : cp_.rows) {
+    const Rule& rule = plan_.rules[cr.result];
+    if (part == 0 || !OwnCopyPerPart(rule.type)) {
+      st.checks.push_back(cr.check.get());
+      continue;
+    }
+    auto copy = CompileRowCheck(rule, env_);
+    if (!copy.ok()) return copy.status().WithContext(RuleLabel(cr.result));
+    st.checks.push_back(copy->get());
+    part_checks_.push_back(std::move(*copy));
+  }
+  return Status::Ok();
+}
+
 Status Evaluation::ScanPass() {
   states_.resize(static_cast<size_t>(parts_));
-  for (PartState& st : states_) {
+  for (size_t p = 0; p < states_.size(); ++p) {
+    PartState& st = states_[p];
+    RETURN_IF_ERROR(PreparePart(p, st));
     st.failed.assign(cp_.rows.size(), 0);
     st.warnings.assign(cp_.rows.size(), 0);
     st.samples.resize(cp_.rows.size());
