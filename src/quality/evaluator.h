@@ -5,9 +5,9 @@
 // Engine::ScanPartBlocks over `threads` parts in parallel; each cell is decoded once
 // per row and every row-level rule (value, format and expression rules, reference and
 // consistency lookups) runs on it with per-thread counters merged at the end.
-// unique / duplicate_rows collect 64-bit key hashes in the same pass; only when two rows share a hash is the key
-// column set scanned a second time, for the rows with those hashes, to count keys
-// exactly and report their row ids. reference / consistency load the other dataset
+// unique / duplicate_rows collect 64-bit key hashes in the same pass; only when two
+// rows share a hash is the key column set scanned a second time, for the rows with
+// those hashes, to count keys exactly and report their row ids. reference / consistency load the other dataset
 // into a hash table before the pass; sql rules run through Engine::Query.
 //
 // Counting semantics (see README.md for the per-type details):
