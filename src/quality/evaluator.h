@@ -7,8 +7,9 @@
 // consistency lookups) runs on it with per-thread counters merged at the end.
 // unique / duplicate_rows collect 64-bit key hashes in the same pass; only when two
 // rows share a hash is the key column set scanned a second time, for the rows with
-// those hashes, to count keys exactly and report their row ids. reference / consistency load the other dataset
-// into a hash table before the pass; sql rules run through Engine::Query.
+// those hashes, to count keys exactly and report their row ids. reference /
+// consistency load the other dataset into a hash table before the pass; sql rules run
+// through Engine::Query.
 //
 // Counting semantics (see README.md for the per-type details):
 //   - checked: rows examined (all rows of the dataset; 1 for dataset-level rules
