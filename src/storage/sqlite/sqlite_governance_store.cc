@@ -71,8 +71,9 @@ class SqliteGovernanceStore final : public GovernanceStore {
 
   Status PutStandard(const StandardRecord& r) override {
     std::lock_guard lock(mu_);
-    ASSIGN_OR_RETURN(StmtPtr s, sqlite::Prepare(db_.get(),
-                                                "INSERT OR REPLACE INTO standards VALUES (?, ?, ?, ?)"));
+    ASSIGN_OR_RETURN(
+        StmtPtr s,
+        sqlite::Prepare(db_.get(), "INSERT OR REPLACE INTO standards VALUES (?, ?, ?, ?)"));
     BindText(s.get(), 1, r.kind);
     BindText(s.get(), 2, r.id);
     BindText(s.get(), 3, r.json);
@@ -82,8 +83,9 @@ class SqliteGovernanceStore final : public GovernanceStore {
 
   Result<std::vector<StandardRecord>> ListStandards(const std::string& kind) override {
     std::lock_guard lock(mu_);
-    ASSIGN_OR_RETURN(StmtPtr s, sqlite::Prepare(db_.get(), "SELECT kind, id, json, updated_at FROM "
-                                                           "standards WHERE kind = ? ORDER BY id"));
+    ASSIGN_OR_RETURN(StmtPtr s, sqlite::Prepare(db_.get(),
+                                                "SELECT kind, id, json, updated_at FROM "
+                                                "standards WHERE kind = ? ORDER BY id"));
     BindText(s.get(), 1, kind);
     std::vector<StandardRecord> out;
     while (sqlite3_step(s.get()) == SQLITE_ROW) {
@@ -95,8 +97,8 @@ class SqliteGovernanceStore final : public GovernanceStore {
 
   Status DeleteStandard(const std::string& kind, const std::string& id) override {
     std::lock_guard lock(mu_);
-    ASSIGN_OR_RETURN(StmtPtr s, sqlite::Prepare(db_.get(),
-                                                "DELETE FROM standards WHERE kind = ? AND id = ?"));
+    ASSIGN_OR_RETURN(StmtPtr s,
+                     sqlite::Prepare(db_.get(), "DELETE FROM standards WHERE kind = ? AND id = ?"));
     BindText(s.get(), 1, kind);
     BindText(s.get(), 2, id);
     return sqlite::StepDone(db_.get(), s.get());
@@ -105,14 +107,7 @@ class SqliteGovernanceStore final : public GovernanceStore {
   Status PutColumnMappings(const DatasetName& d,
                            const std::vector<ColumnMappingRecord>& mappings) override {
     std::lock_guard lock(mu_);
-    RETURN_IF_ERROR(sqlite::Exec(db_.get(), "BEGIN IMMEDIATE"));
-    Status st = ReplaceMappings(d, mappings);
-    if (!st.ok()) {
-      sqlite::Rollback(db_.get());
-      return st;
-    }
-    RETURN_IF_ERROR(sqlite::Commit(db_.get()));
-    return st;
+    return sqlite::InTransaction(db_.get(), [&] { return ReplaceMappings(d, mappings); });
   }
 
   Result<std::vector<ColumnMappingRecord>> GetColumnMappings(const DatasetName& d) override {
@@ -133,8 +128,9 @@ class SqliteGovernanceStore final : public GovernanceStore {
 
   Status PutQualityPlan(const QualityPlanRecord& p) override {
     std::lock_guard lock(mu_);
-    ASSIGN_OR_RETURN(StmtPtr s, sqlite::Prepare(db_.get(), "INSERT OR REPLACE INTO quality_plans "
-                                                           "VALUES (?, ?, ?, ?)"));
+    ASSIGN_OR_RETURN(StmtPtr s, sqlite::Prepare(db_.get(),
+                                                "INSERT OR REPLACE INTO quality_plans "
+                                                "VALUES (?, ?, ?, ?)"));
     BindDataset(s.get(), 1, p.dataset);
     BindText(s.get(), 3, p.text);
     BindText(s.get(), 4, NowIso());
@@ -143,9 +139,10 @@ class SqliteGovernanceStore final : public GovernanceStore {
 
   Result<std::optional<QualityPlanRecord>> GetQualityPlan(const DatasetName& d) override {
     std::lock_guard lock(mu_);
-    ASSIGN_OR_RETURN(StmtPtr s, sqlite::Prepare(db_.get(), "SELECT text, updated_at FROM "
-                                                           "quality_plans WHERE zone = ? AND "
-                                                           "dataset = ?"));
+    ASSIGN_OR_RETURN(StmtPtr s, sqlite::Prepare(db_.get(),
+                                                "SELECT text, updated_at FROM "
+                                                "quality_plans WHERE zone = ? AND "
+                                                "dataset = ?"));
     BindDataset(s.get(), 1, d);
     if (sqlite3_step(s.get()) != SQLITE_ROW) return std::optional<QualityPlanRecord>();
     return std::optional<QualityPlanRecord>(
@@ -154,9 +151,10 @@ class SqliteGovernanceStore final : public GovernanceStore {
 
   Result<std::vector<QualityPlanRecord>> ListQualityPlans() override {
     std::lock_guard lock(mu_);
-    ASSIGN_OR_RETURN(StmtPtr s, sqlite::Prepare(db_.get(), "SELECT zone, dataset, text, updated_at "
-                                                           "FROM quality_plans ORDER BY zone, "
-                                                           "dataset"));
+    ASSIGN_OR_RETURN(StmtPtr s, sqlite::Prepare(db_.get(),
+                                                "SELECT zone, dataset, text, updated_at "
+                                                "FROM quality_plans ORDER BY zone, "
+                                                "dataset"));
     std::vector<QualityPlanRecord> out;
     while (sqlite3_step(s.get()) == SQLITE_ROW) {
       DatasetName d{ParseZone(ColumnText(s.get(), 0)).value(), ColumnText(s.get(), 1)};
@@ -198,7 +196,8 @@ ON CONFLICT (id) DO UPDATE SET finished_at = ?7, score = ?8, result = ?9, report
 
   Result<std::optional<QualityRunRecord>> GetQualityRun(const std::string& run_id) override {
     std::lock_guard lock(mu_);
-    ASSIGN_OR_RETURN(StmtPtr s, sqlite::Prepare(db_.get(), std::string(kRunSelect) + " WHERE id = ?"));
+    ASSIGN_OR_RETURN(StmtPtr s,
+                     sqlite::Prepare(db_.get(), std::string(kRunSelect) + " WHERE id = ?"));
     BindText(s.get(), 1, run_id);
     if (sqlite3_step(s.get()) != SQLITE_ROW) return std::optional<QualityRunRecord>();
     return std::optional<QualityRunRecord>(ReadRun(s.get()));
@@ -206,22 +205,17 @@ ON CONFLICT (id) DO UPDATE SET finished_at = ?7, score = ?8, result = ?9, report
 
   Status AddQualityIssues(const std::vector<QualityIssueRecord>& issues) override {
     std::lock_guard lock(mu_);
-    RETURN_IF_ERROR(sqlite::Exec(db_.get(), "BEGIN IMMEDIATE"));
-    Status st = InsertIssues(issues);
-    if (!st.ok()) {
-      sqlite::Rollback(db_.get());
-      return st;
-    }
-    RETURN_IF_ERROR(sqlite::Commit(db_.get()));
-    return st;
+    return sqlite::InTransaction(db_.get(), [&] { return InsertIssues(issues); });
   }
 
   Result<std::pair<std::vector<QualityIssueRecord>, int64_t>> ListQualityIssues(
       const std::string& run_id, const std::string& rule_id, int64_t limit,
       int64_t offset) override {
     std::lock_guard lock(mu_);
-    constexpr const char* kWhere = " FROM quality_issues WHERE run_id = ?1 AND (?2 = '' OR rule_id = ?2)";
-    ASSIGN_OR_RETURN(StmtPtr count, sqlite::Prepare(db_.get(), std::string("SELECT count(*)") + kWhere));
+    constexpr const char* kWhere =
+        " FROM quality_issues WHERE run_id = ?1 AND (?2 = '' OR rule_id = ?2)";
+    ASSIGN_OR_RETURN(StmtPtr count,
+                     sqlite::Prepare(db_.get(), std::string("SELECT count(*)") + kWhere));
     BindText(count.get(), 1, run_id);
     BindText(count.get(), 2, rule_id);
     sqlite3_step(count.get());
@@ -258,12 +252,14 @@ DELETE FROM quality_issues WHERE run_id IN (
  private:
   // REQUIRES: mu_ held, inside a transaction.
   Status ReplaceMappings(const DatasetName& d, const std::vector<ColumnMappingRecord>& mappings) {
-    ASSIGN_OR_RETURN(StmtPtr del, sqlite::Prepare(db_.get(), "DELETE FROM column_mappings WHERE "
-                                                             "zone = ? AND dataset = ?"));
+    ASSIGN_OR_RETURN(StmtPtr del, sqlite::Prepare(db_.get(),
+                                                  "DELETE FROM column_mappings WHERE "
+                                                  "zone = ? AND dataset = ?"));
     BindDataset(del.get(), 1, d);
     RETURN_IF_ERROR(sqlite::StepDone(db_.get(), del.get()));
-    ASSIGN_OR_RETURN(StmtPtr ins, sqlite::Prepare(db_.get(), "INSERT INTO column_mappings VALUES "
-                                                             "(?, ?, ?, ?, ?, ?, ?)"));
+    ASSIGN_OR_RETURN(StmtPtr ins, sqlite::Prepare(db_.get(),
+                                                  "INSERT INTO column_mappings VALUES "
+                                                  "(?, ?, ?, ?, ?, ?, ?)"));
     for (const auto& m : mappings) {
       BindDataset(ins.get(), 1, d);
       BindText(ins.get(), 3, m.column);
@@ -278,8 +274,9 @@ DELETE FROM quality_issues WHERE run_id IN (
 
   // REQUIRES: mu_ held, inside a transaction.
   Status InsertIssues(const std::vector<QualityIssueRecord>& issues) {
-    ASSIGN_OR_RETURN(StmtPtr s, sqlite::Prepare(db_.get(), "INSERT INTO quality_issues VALUES "
-                                                           "(?, ?, ?, ?, ?)"));
+    ASSIGN_OR_RETURN(StmtPtr s, sqlite::Prepare(db_.get(),
+                                                "INSERT INTO quality_issues VALUES "
+                                                "(?, ?, ?, ?, ?)"));
     for (const auto& i : issues) {
       BindText(s.get(), 1, i.run_id, SQLITE_STATIC);
       BindText(s.get(), 2, i.rule_id, SQLITE_STATIC);

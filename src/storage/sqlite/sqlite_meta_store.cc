@@ -1,5 +1,4 @@
 #include <mutex>
-
 #include <nlohmann/json.hpp>
 
 #include "core/clock.h"
@@ -92,8 +91,8 @@ class SqliteMetaStore final : public MetaStore {
 
   Status AddDepartment(const Department& dept) override {
     std::lock_guard lock(mu_);
-    ASSIGN_OR_RETURN(StmtPtr s, sqlite::Prepare(db_.get(),
-                                                "INSERT INTO departments VALUES (?, ?, ?)"));
+    ASSIGN_OR_RETURN(StmtPtr s,
+                     sqlite::Prepare(db_.get(), "INSERT INTO departments VALUES (?, ?, ?)"));
     BindText(s.get(), 1, dept.code);
     BindText(s.get(), 2, dept.name);
     BindText(s.get(), 3, dept.created_at.empty() ? NowIso() : dept.created_at);
@@ -129,13 +128,11 @@ class SqliteMetaStore final : public MetaStore {
 
   Result<int64_t> PutDataset(const DatasetMeta& m) override {
     std::lock_guard lock(mu_);
-    RETURN_IF_ERROR(sqlite::Exec(db_.get(), "BEGIN IMMEDIATE"));
-    auto id = PutDatasetLocked(m);
-    if (!id.ok()) {
-      sqlite::Rollback(db_.get());
-      return id.status();
-    }
-    RETURN_IF_ERROR(sqlite::Commit(db_.get()));
+    int64_t id = 0;
+    RETURN_IF_ERROR(sqlite::InTransaction(db_.get(), [&]() -> Status {
+      ASSIGN_OR_RETURN(id, PutDatasetLocked(m));
+      return Status::Ok();
+    }));
     return id;
   }
 
@@ -165,12 +162,14 @@ class SqliteMetaStore final : public MetaStore {
       BindText(s, 3, f.search);
       BindText(s, 4, LikePattern(f.search));
     };
-    ASSIGN_OR_RETURN(StmtPtr count, sqlite::Prepare(db_.get(), "SELECT count(*) FROM datasets" + where));
+    ASSIGN_OR_RETURN(StmtPtr count,
+                     sqlite::Prepare(db_.get(), "SELECT count(*) FROM datasets" + where));
     bind(count.get());
     sqlite3_step(count.get());
     int64_t total = sqlite3_column_int64(count.get(), 0);
-    ASSIGN_OR_RETURN(StmtPtr s, sqlite::Prepare(db_.get(), std::string(kDatasetSelect) + where +
-                                                               " ORDER BY zone, name LIMIT ?5 OFFSET ?6"));
+    ASSIGN_OR_RETURN(StmtPtr s,
+                     sqlite::Prepare(db_.get(), std::string(kDatasetSelect) + where +
+                                                    " ORDER BY zone, name LIMIT ?5 OFFSET ?6"));
     bind(s.get());
     sqlite3_bind_int64(s.get(), 5, f.limit);
     sqlite3_bind_int64(s.get(), 6, f.offset);
@@ -202,8 +201,8 @@ SELECT (SELECT count(*) FROM departments), (SELECT count(*) FROM datasets),
 SELECT d.dept_code, coalesce(p.name, d.dept_code), count(*), sum(d.row_count)
 FROM datasets d LEFT JOIN departments p ON p.code = d.dept_code
 GROUP BY d.dept_code ORDER BY sum(d.row_count) DESC)sql"));
-    ASSIGN_OR_RETURN(o.by_zone, Groups(
-        "SELECT zone, zone, count(*), sum(row_count) FROM datasets GROUP BY zone ORDER BY zone"));
+    ASSIGN_OR_RETURN(o.by_zone, Groups("SELECT zone, zone, count(*), sum(row_count) FROM datasets "
+                                       "GROUP BY zone ORDER BY zone"));
     ASSIGN_OR_RETURN(StmtPtr daily, sqlite::Prepare(db_.get(), R"sql(
 SELECT substr(started_at, 1, 10) AS day, count(*),
        coalesce(sum(json_extract(details, '$.rows_loaded')), 0),
@@ -239,7 +238,8 @@ FROM jobs WHERE started_at >= strftime('%Y-%m-%d', 'now', ?) GROUP BY day ORDER 
 
   Result<std::optional<JobRecord>> GetJob(const std::string& id) override {
     std::lock_guard lock(mu_);
-    ASSIGN_OR_RETURN(StmtPtr s, sqlite::Prepare(db_.get(), std::string(kJobSelect) + " WHERE id = ?"));
+    ASSIGN_OR_RETURN(StmtPtr s,
+                     sqlite::Prepare(db_.get(), std::string(kJobSelect) + " WHERE id = ?"));
     BindText(s.get(), 1, id);
     if (sqlite3_step(s.get()) != SQLITE_ROW) return std::optional<JobRecord>();
     return std::optional<JobRecord>(ReadJobRow(s.get()));
@@ -247,10 +247,11 @@ FROM jobs WHERE started_at >= strftime('%Y-%m-%d', 'now', ?) GROUP BY day ORDER 
 
   Result<std::vector<JobRecord>> ListJobs(const DatasetName& d, int64_t limit) override {
     std::lock_guard lock(mu_);
-    ASSIGN_OR_RETURN(StmtPtr s, sqlite::Prepare(db_.get(), std::string(kJobSelect) +
-                                                               " WHERE zone = ? AND dataset = ? "
-                                                               "ORDER BY started_at DESC, rowid DESC "
-                                                               "LIMIT ?"));
+    ASSIGN_OR_RETURN(
+        StmtPtr s,
+        sqlite::Prepare(db_.get(), std::string(kJobSelect) + " WHERE zone = ? AND dataset = ? "
+                                                             "ORDER BY started_at DESC, rowid DESC "
+                                                             "LIMIT ?"));
     BindText(s.get(), 1, ZoneName(d.zone));
     BindText(s.get(), 2, d.name);
     sqlite3_bind_int64(s.get(), 3, limit);
@@ -266,49 +267,47 @@ FROM jobs WHERE started_at >= strftime('%Y-%m-%d', 'now', ?) GROUP BY day ORDER 
     std::vector<JobRecord> out;
     while (sqlite3_step(s.get()) == SQLITE_ROW) out.push_back(ReadJobRow(s.get()));
     s.reset();
-    RETURN_IF_ERROR(sqlite::Exec(db_.get(),
-                                 "UPDATE jobs SET state = 'interrupted', finished_at = '" + NowIso() +
-                                     "', error = 'the server stopped before the job finished' "
-                                     "WHERE state = 'running'"));
+    RETURN_IF_ERROR(sqlite::Exec(
+        db_.get(), "UPDATE jobs SET state = 'interrupted', finished_at = '" + NowIso() +
+                       "', error = 'the server stopped before the job finished' "
+                       "WHERE state = 'running'"));
     return out;
   }
 
   Status AddRejects(const std::vector<RejectRecord>& rejects) override {
     std::lock_guard lock(mu_);
-    RETURN_IF_ERROR(sqlite::Exec(db_.get(), "BEGIN IMMEDIATE"));
-    ASSIGN_OR_RETURN(StmtPtr s, sqlite::Prepare(db_.get(), "INSERT INTO rejects VALUES (?, ?, ?, ?)"));
-    for (const auto& r : rejects) {
-      BindText(s.get(), 1, r.job_id);
-      sqlite3_bind_int64(s.get(), 2, r.line);
-      BindText(s.get(), 3, r.reason);
-      BindText(s.get(), 4, r.raw);
-      Status st = sqlite::StepDone(db_.get(), s.get());
-      if (!st.ok()) {
-        s.reset();
-        sqlite::Rollback(db_.get());
-        return st;
+    return sqlite::InTransaction(db_.get(), [&]() -> Status {
+      ASSIGN_OR_RETURN(StmtPtr s,
+                       sqlite::Prepare(db_.get(), "INSERT INTO rejects VALUES (?, ?, ?, ?)"));
+      for (const auto& r : rejects) {
+        BindText(s.get(), 1, r.job_id);
+        sqlite3_bind_int64(s.get(), 2, r.line);
+        BindText(s.get(), 3, r.reason);
+        BindText(s.get(), 4, r.raw);
+        RETURN_IF_ERROR(sqlite::StepDone(db_.get(), s.get()));
       }
-    }
-    s.reset();
-    return sqlite::Commit(db_.get());
+      return Status::Ok();
+    });
   }
 
   Result<std::pair<std::vector<RejectRecord>, int64_t>> ListRejects(const DatasetName& d,
-                                                                   int64_t limit,
-                                                                   int64_t offset) override {
+                                                                    int64_t limit,
+                                                                    int64_t offset) override {
     std::lock_guard lock(mu_);
     constexpr const char* kFrom =
         " FROM rejects r JOIN jobs j ON j.id = r.job_id WHERE j.zone = ? AND j.dataset = ?";
-    ASSIGN_OR_RETURN(StmtPtr count, sqlite::Prepare(db_.get(), std::string("SELECT count(*)") + kFrom));
+    ASSIGN_OR_RETURN(StmtPtr count,
+                     sqlite::Prepare(db_.get(), std::string("SELECT count(*)") + kFrom));
     BindText(count.get(), 1, ZoneName(d.zone));
     BindText(count.get(), 2, d.name);
     sqlite3_step(count.get());
     int64_t total = sqlite3_column_int64(count.get(), 0);
-    ASSIGN_OR_RETURN(StmtPtr s, sqlite::Prepare(db_.get(), std::string("SELECT r.job_id, r.line, "
-                                                                       "r.reason, r.raw") +
-                                                               kFrom +
-                                                               " ORDER BY j.started_at DESC, "
-                                                               "j.rowid DESC, r.line LIMIT ? OFFSET ?"));
+    ASSIGN_OR_RETURN(StmtPtr s,
+                     sqlite::Prepare(db_.get(), std::string("SELECT r.job_id, r.line, "
+                                                            "r.reason, r.raw") +
+                                                    kFrom +
+                                                    " ORDER BY j.started_at DESC, "
+                                                    "j.rowid DESC, r.line LIMIT ? OFFSET ?"));
     BindText(s.get(), 1, ZoneName(d.zone));
     BindText(s.get(), 2, d.name);
     sqlite3_bind_int64(s.get(), 3, limit);
@@ -323,8 +322,8 @@ FROM jobs WHERE started_at >= strftime('%Y-%m-%d', 'now', ?) GROUP BY day ORDER 
 
   Status AddToken(const TokenRecord& t) override {
     std::lock_guard lock(mu_);
-    ASSIGN_OR_RETURN(StmtPtr s, sqlite::Prepare(db_.get(),
-                                                "INSERT INTO tokens VALUES (?, ?, ?, ?, ?, ?, ?)"));
+    ASSIGN_OR_RETURN(StmtPtr s,
+                     sqlite::Prepare(db_.get(), "INSERT INTO tokens VALUES (?, ?, ?, ?, ?, ?, ?)"));
     BindText(s.get(), 1, t.id);
     BindText(s.get(), 2, t.name);
     BindText(s.get(), 3, t.hash);
@@ -342,10 +341,10 @@ FROM jobs WHERE started_at >= strftime('%Y-%m-%d', 'now', ?) GROUP BY day ORDER 
                                                 "expires_at, revoked FROM tokens WHERE hash = ?"));
     BindText(s.get(), 1, hash);
     if (sqlite3_step(s.get()) != SQLITE_ROW) return std::optional<TokenRecord>();
-    return std::optional<TokenRecord>(TokenRecord{
-        ColumnText(s.get(), 0), ColumnText(s.get(), 1), ColumnText(s.get(), 2),
-        ColumnText(s.get(), 3), ColumnText(s.get(), 4), ColumnText(s.get(), 5),
-        sqlite3_column_int(s.get(), 6) != 0});
+    return std::optional<TokenRecord>(TokenRecord{ColumnText(s.get(), 0), ColumnText(s.get(), 1),
+                                                  ColumnText(s.get(), 2), ColumnText(s.get(), 3),
+                                                  ColumnText(s.get(), 4), ColumnText(s.get(), 5),
+                                                  sqlite3_column_int(s.get(), 6) != 0});
   }
 
   Result<int64_t> CountTokens() override {
@@ -399,8 +398,8 @@ FROM jobs WHERE started_at >= strftime('%Y-%m-%d', 'now', ?) GROUP BY day ORDER 
     ASSIGN_OR_RETURN(StmtPtr s, sqlite::Prepare(db_.get(), sql));
     std::vector<GroupCount> out;
     while (sqlite3_step(s.get()) == SQLITE_ROW) {
-      out.push_back({ColumnText(s.get(), 0), ColumnText(s.get(), 1), sqlite3_column_int64(s.get(), 2),
-                     sqlite3_column_int64(s.get(), 3)});
+      out.push_back({ColumnText(s.get(), 0), ColumnText(s.get(), 1),
+                     sqlite3_column_int64(s.get(), 2), sqlite3_column_int64(s.get(), 3)});
     }
     return out;
   }
@@ -451,10 +450,12 @@ RETURNING id)sql"));
     if (sqlite3_step(s.get()) != SQLITE_ROW) return sqlite::Error(db_.get(), "saving dataset");
     int64_t id = sqlite3_column_int64(s.get(), 0);
     s.reset();
-    ASSIGN_OR_RETURN(StmtPtr del, sqlite::Prepare(db_.get(), "DELETE FROM columns WHERE dataset_id = ?"));
+    ASSIGN_OR_RETURN(StmtPtr del,
+                     sqlite::Prepare(db_.get(), "DELETE FROM columns WHERE dataset_id = ?"));
     sqlite3_bind_int64(del.get(), 1, id);
     RETURN_IF_ERROR(sqlite::StepDone(db_.get(), del.get()));
-    ASSIGN_OR_RETURN(StmtPtr ins, sqlite::Prepare(db_.get(), "INSERT INTO columns VALUES (?, ?, ?, ?, ?, ?)"));
+    ASSIGN_OR_RETURN(StmtPtr ins,
+                     sqlite::Prepare(db_.get(), "INSERT INTO columns VALUES (?, ?, ?, ?, ?, ?)"));
     for (size_t i = 0; i < m.columns.size(); ++i) {
       const ColumnMeta& c = m.columns[i];
       sqlite3_bind_int64(ins.get(), 1, id);

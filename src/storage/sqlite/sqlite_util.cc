@@ -75,11 +75,16 @@ std::string ColumnText(sqlite3_stmt* stmt, int index) {
 
 Value ColumnValue(sqlite3_stmt* stmt, int index) {
   switch (sqlite3_column_type(stmt, index)) {
-    case SQLITE_NULL: return std::monostate{};
-    case SQLITE_INTEGER: return static_cast<int64_t>(sqlite3_column_int64(stmt, index));
-    case SQLITE_FLOAT: return sqlite3_column_double(stmt, index);
-    case SQLITE_BLOB: return "<blob " + std::to_string(sqlite3_column_bytes(stmt, index)) + " bytes>";
-    default: return ColumnText(stmt, index);
+    case SQLITE_NULL:
+      return std::monostate{};
+    case SQLITE_INTEGER:
+      return static_cast<int64_t>(sqlite3_column_int64(stmt, index));
+    case SQLITE_FLOAT:
+      return sqlite3_column_double(stmt, index);
+    case SQLITE_BLOB:
+      return "<blob " + std::to_string(sqlite3_column_bytes(stmt, index)) + " bytes>";
+    default:
+      return ColumnText(stmt, index);
   }
 }
 
@@ -92,6 +97,16 @@ Status Commit(sqlite3* db) {
   return failed;
 }
 
+Status InTransaction(sqlite3* db, const std::function<Status()>& work) {
+  RETURN_IF_ERROR(Exec(db, "BEGIN IMMEDIATE"));
+  Status st = work();
+  if (!st.ok()) {
+    Rollback(db);
+    return st;
+  }
+  return Commit(db);
+}
+
 Status ApplyMigrations(sqlite3* db, std::span<const char* const> migrations) {
   ASSIGN_OR_RETURN(StmtPtr v, Prepare(db, "PRAGMA user_version"));
   sqlite3_step(v.get());
@@ -102,8 +117,8 @@ Status ApplyMigrations(sqlite3* db, std::span<const char* const> migrations) {
                               std::to_string(applied) + "); upgrade citydata");
   }
   for (size_t i = applied; i < migrations.size(); ++i) {
-    RETURN_IF_ERROR(Exec(db, std::string("BEGIN; ") + migrations[i] + "; PRAGMA user_version=" +
-                                 std::to_string(i + 1) + "; COMMIT;"));
+    RETURN_IF_ERROR(Exec(db, std::string("BEGIN; ") + migrations[i] +
+                                 "; PRAGMA user_version=" + std::to_string(i + 1) + "; COMMIT;"));
   }
   return Status::Ok();
 }

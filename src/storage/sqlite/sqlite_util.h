@@ -3,6 +3,7 @@
 
 #include <sqlite3.h>
 
+#include <functional>
 #include <memory>
 #include <span>
 #include <string>
@@ -47,6 +48,11 @@ int BindText(sqlite3_stmt* stmt, int index, std::string_view text,
 // Reads column `index` of the current row as a Value.
 Value ColumnValue(sqlite3_stmt* stmt, int index);
 std::string ColumnText(sqlite3_stmt* stmt, int index);
+
+// Runs `work` inside BEGIN IMMEDIATE ... COMMIT: rolls back when `work` or the commit
+// fails, so the connection is never left inside a transaction. Statements `work`
+// prepares must be finalized before it returns.
+Status InTransaction(sqlite3* db, const std::function<Status()>& work);
 
 // Rolls back the open transaction, if any. A failure here leaves nothing to recover.
 void Rollback(sqlite3* db);
