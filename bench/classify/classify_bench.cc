@@ -47,7 +47,9 @@ class TableMaker {
     Add(table, "jtzz", [&] { return Address(); });
     Add(table, "beizhu", [&] { return Remark(); });
     Add(table, "amount", [&] { return std::to_string(Uniform(1, 99999)) + "." + Digits(2); });
-    Add(table, "reg_date", [&] { return "20" + Pad(Uniform(10, 25)) + "-" + Pad(Uniform(1, 12)) + "-" + Pad(Uniform(1, 28)); });
+    Add(table, "reg_date", [&] {
+      return "20" + Pad(Uniform(10, 25)) + "-" + Pad(Uniform(1, 12)) + "-" + Pad(Uniform(1, 28));
+    });
     Add(table, "code", [&] { return CreditCode(); });
     Add(table, "order_no", [&] { return "2023" + Digits(14); });
     Add(table, "email", [&] { return "user" + Digits(6) + "@example.com"; });
@@ -76,36 +78,46 @@ class TableMaker {
 
   std::string IdNumber() {
     static constexpr std::string_view kAreas[] = {"330106", "110105", "440305", "510107", "320502"};
-    std::string body = std::string(Pick(kAreas)) + std::to_string(Uniform(1950, 2010)) + Pad(Uniform(1, 12)) +
-                       Pad(Uniform(1, 28)) + Digits(3);
+    std::string body = std::string(Pick(kAreas)) + std::to_string(Uniform(1950, 2010)) +
+                       Pad(Uniform(1, 12)) + Pad(Uniform(1, 28)) + Digits(3);
     return body + *citydata::standards::IdCheckCharacter(body);
   }
   std::string CreditCode() {
     std::string body = "913301" + Digits(2) + "MA";
-    for (int i = 0; i < 7; ++i) body += citydata::standards::kCreditCodeAlphabet[static_cast<size_t>(Uniform(0, 30))];
+    for (int i = 0; i < 7; ++i)
+      body += citydata::standards::kCreditCodeAlphabet[static_cast<size_t>(Uniform(0, 30))];
     return body + *citydata::standards::CreditCodeCheckCharacter(body);
   }
   std::string Mobile() { return "1" + std::to_string(Uniform(3, 9)) + Digits(9); }
   std::string PersonName() {
-    static constexpr std::string_view kSurnames[] = {"王", "李", "张", "刘", "陈", "杨", "黄", "赵", "周", "吴"};
-    static constexpr std::string_view kGiven[] = {"伟", "芳", "娜", "敏", "静", "磊", "洋", "艳", "杰", "军", "丽", "强"};
+    static constexpr std::string_view kSurnames[] = {"王", "李", "张", "刘", "陈",
+                                                     "杨", "黄", "赵", "周", "吴"};
+    static constexpr std::string_view kGiven[] = {"伟", "芳", "娜", "敏", "静", "磊",
+                                                  "洋", "艳", "杰", "军", "丽", "强"};
     std::string name(Pick(kSurnames));
     int given = Uniform(1, 2);
     for (int i = 0; i < given; ++i) name += Pick(kGiven);
     return name;
   }
   std::string Address() {
-    static constexpr std::string_view kDistricts[] = {"西湖区", "拱墅区", "上城区", "滨江区", "余杭区"};
-    static constexpr std::string_view kRoads[] = {"文三路", "湖墅南路", "庆春路", "江南大道", "文一西路"};
+    static constexpr std::string_view kDistricts[] = {"西湖区", "拱墅区", "上城区", "滨江区",
+                                                      "余杭区"};
+    static constexpr std::string_view kRoads[] = {"文三路", "湖墅南路", "庆春路", "江南大道",
+                                                  "文一西路"};
     return "浙江省杭州市" + std::string(Pick(kDistricts)) + std::string(Pick(kRoads)) +
            std::to_string(Uniform(1, 999)) + "号" + std::to_string(Uniform(1, 30)) + "幢";
   }
   std::string Remark() {
     switch (Uniform(0, 9)) {
-      case 0: case 1: return "客户来电咨询社保缴费，联系电话" + Mobile();
-      case 2: return "代办人身份证" + IdNumber() + "，材料已核验";
-      case 3: return "订单号" + Digits(16) + "已发货";
-      default: return "材料齐全，准予受理，请于三个工作日内领取";
+      case 0:
+      case 1:
+        return "客户来电咨询社保缴费，联系电话" + Mobile();
+      case 2:
+        return "代办人身份证" + IdNumber() + "，材料已核验";
+      case 3:
+        return "订单号" + Digits(16) + "已发货";
+      default:
+        return "材料齐全，准予受理，请于三个工作日内领取";
     }
   }
 
@@ -164,7 +176,8 @@ class Re2Scanner {
 };
 
 template <typename Classify>
-double TimeAll(const std::vector<Column>& table, std::vector<ColumnClassification>& out, Classify classify) {
+double TimeAll(const std::vector<Column>& table, std::vector<ColumnClassification>& out,
+               Classify classify) {
   auto start = std::chrono::steady_clock::now();
   out.clear();
   for (const Column& column : table) out.push_back(classify(column));
@@ -173,7 +186,8 @@ double TimeAll(const std::vector<Column>& table, std::vector<ColumnClassificatio
 
 std::string Describe(const ColumnClassification& c) {
   std::string text = c.category + " " + std::to_string(c.confidence).substr(0, 4);
-  for (const auto& e : c.embedded) text += " +" + e.category + ":" + std::to_string(e.share).substr(0, 4);
+  for (const auto& e : c.embedded)
+    text += " +" + e.category + ":" + std::to_string(e.share).substr(0, 4);
   return text;
 }
 
@@ -204,15 +218,17 @@ int main(int argc, char** argv) {
   }
   std::vector<Column> table = TableMaker(rows).Make();
   double values = static_cast<double>(rows * table.size());
-  std::printf("table: %zu rows x %zu columns = %.0f values; one thread\n", rows, table.size(), values);
+  std::printf("table: %zu rows x %zu columns = %.0f values; one thread\n", rows, table.size(),
+              values);
 
   std::vector<ColumnClassification> hs_result, re2_result;
   double hs_best = 1e30, re2_best = 1e30;
   for (size_t r = 0; r < repeat; ++r) {
     hs_best = std::min(hs_best, TimeAll(table, hs_result, [&](const Column& c) {
-      return (*classifier)->ClassifyColumn(c.name, c.views);
-    }));
-    re2_best = std::min(re2_best, TimeAll(table, re2_result, [&](const Column& c) { return re2.Classify(c); }));
+                         return (*classifier)->ClassifyColumn(c.name, c.views);
+                       }));
+    re2_best = std::min(
+        re2_best, TimeAll(table, re2_result, [&](const Column& c) { return re2.Classify(c); }));
   }
   bool agree = true;
   for (size_t i = 0; i < table.size(); ++i) {
@@ -222,9 +238,11 @@ int main(int argc, char** argv) {
   }
   std::printf("hyperscan (one database, %zu patterns): %.2f s = %.2f M values/s per core\n",
               citydata::classify::ValuePatterns().size(), hs_best, values / hs_best / 1e6);
-  std::printf("re2 (pattern by pattern):              %.2f s = %.2f M values/s per core\n", re2_best,
-              values / re2_best / 1e6);
-  std::printf("ratio hyperscan / re2: %.2f; results %s (best of %zu runs each, validators and scoring included)\n",
-              re2_best / hs_best, agree ? "identical" : "DIFFER", repeat);
+  std::printf("re2 (pattern by pattern):              %.2f s = %.2f M values/s per core\n",
+              re2_best, values / re2_best / 1e6);
+  std::printf(
+      "ratio hyperscan / re2: %.2f; results %s (best of %zu runs each, validators and scoring "
+      "included)\n",
+      re2_best / hs_best, agree ? "identical" : "DIFFER", repeat);
   return agree ? 0 : 1;
 }

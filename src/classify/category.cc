@@ -6,9 +6,9 @@ namespace citydata::classify {
 namespace {
 
 constexpr std::array<std::string_view, kCategoryCount> kNames = {
-    "id_card", "uscc", "bank_card", "mobile",    "landline", "email",
-    "plate",   "passport", "hk_macau_permit", "ip", "ethnicity", "religion",
-    "health",  "name", "address", "birth_date", "coordinates", "none",
+    "id_card", "uscc",     "bank_card",       "mobile",     "landline",    "email",
+    "plate",   "passport", "hk_macau_permit", "ip",         "ethnicity",   "religion",
+    "health",  "name",     "address",         "birth_date", "coordinates", "none",
 };
 
 constexpr std::array<Category, kCategoryCount> kAll = [] {

@@ -11,12 +11,15 @@
 namespace citydata::classify {
 namespace {
 
-std::string IdNumber(const std::string& body17) { return body17 + *standards::IdCheckCharacter(body17); }
+std::string IdNumber(const std::string& body17) {
+  return body17 + *standards::IdCheckCharacter(body17);
+}
 
 // Valid ID numbers born on 1985-03-12 in Hangzhou, sequence numbers from `first`.
 std::vector<std::string> IdNumbers(int count, int first = 100) {
   std::vector<std::string> ids;
-  for (int i = 0; i < count; ++i) ids.push_back(IdNumber("33010619850312" + std::to_string(first + i)));
+  for (int i = 0; i < count; ++i)
+    ids.push_back(IdNumber("33010619850312" + std::to_string(first + i)));
   return ids;
 }
 

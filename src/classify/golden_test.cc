@@ -84,9 +84,11 @@ std::string ExpandTemplates(const std::string& line) {
     size_t open = line.find('{', pos);
     size_t colon = line.find(':', open);
     size_t close = line.find('}', open);
-    if (open == std::string::npos || colon == std::string::npos || close == std::string::npos) break;
+    if (open == std::string::npos || colon == std::string::npos || close == std::string::npos)
+      break;
     out += line.substr(pos, open - pos);
-    out += Complete(line.substr(open + 1, colon - open - 1), line.substr(colon + 1, close - colon - 1));
+    out += Complete(line.substr(open + 1, colon - open - 1),
+                    line.substr(colon + 1, close - colon - 1));
     pos = close + 1;
   }
   return out + line.substr(pos);
@@ -94,10 +96,14 @@ std::string ExpandTemplates(const std::string& line) {
 
 void ReadHeader(const std::string& line, GoldenCase& c) {
   size_t colon = line.find(": ");
-  std::string key = line.substr(0, colon), value = colon == std::string::npos ? "" : line.substr(colon + 2);
-  if (key == "column") c.column = value;
-  else if (key == "expect") c.expect = value;
-  else if (key == "confidence") c.confidence = value;
+  std::string key = line.substr(0, colon),
+              value = colon == std::string::npos ? "" : line.substr(colon + 2);
+  if (key == "column")
+    c.column = value;
+  else if (key == "expect")
+    c.expect = value;
+  else if (key == "confidence")
+    c.confidence = value;
   else if (key == "embedded") {
     std::istringstream words(value);
     for (std::string word; words >> word;) c.embedded.insert(word);
@@ -112,9 +118,12 @@ GoldenCase ReadCase(const fs::path& path) {
   std::ifstream in(path);
   bool in_values = false;
   for (std::string line; std::getline(in, line);) {
-    if (in_values) c.values.push_back(ExpandTemplates(line));
-    else if (line == "---") in_values = true;
-    else if (!line.empty() && line[0] != '#') ReadHeader(line, c);
+    if (in_values)
+      c.values.push_back(ExpandTemplates(line));
+    else if (line == "---")
+      in_values = true;
+    else if (!line.empty() && line[0] != '#')
+      ReadHeader(line, c);
   }
   return c;
 }
@@ -133,9 +142,12 @@ std::vector<GoldenCase> ReadCases() {
 void ExpectConfidence(const GoldenCase& c, double confidence) {
   if (c.confidence.empty()) return;
   double bound = std::stod(c.confidence.substr(3));
-  if (c.confidence.starts_with(">=")) EXPECT_GE(confidence, bound) << c.file;
-  else if (c.confidence.starts_with("<=")) EXPECT_LE(confidence, bound) << c.file;
-  else ADD_FAILURE() << c.file << ": confidence must be '>= x' or '<= x'";
+  if (c.confidence.starts_with(">="))
+    EXPECT_GE(confidence, bound) << c.file;
+  else if (c.confidence.starts_with("<="))
+    EXPECT_LE(confidence, bound) << c.file;
+  else
+    ADD_FAILURE() << c.file << ": confidence must be '>= x' or '<= x'";
 }
 
 TEST(ClassifyGolden, EveryCase) {

@@ -22,15 +22,15 @@ using L = Level;
 // No category alone makes data important or core: that depends on scale and
 // context, which stewards grade per dataset.
 constexpr PolicyEntry kDefaultEntries[] = {
-    {C::kIdCard, L::kGeneral4},     {C::kBankCard, L::kGeneral4},
-    {C::kPassport, L::kGeneral4},   {C::kHkMacauPermit, L::kGeneral4},
-    {C::kHealth, L::kGeneral4},     {C::kReligion, L::kGeneral4},
-    {C::kName, L::kGeneral3},       {C::kMobile, L::kGeneral3},
-    {C::kLandline, L::kGeneral3},   {C::kAddress, L::kGeneral3},
-    {C::kEmail, L::kGeneral3},      {C::kPlate, L::kGeneral3},
-    {C::kBirthDate, L::kGeneral3},  {C::kEthnicity, L::kGeneral3},
+    {C::kIdCard, L::kGeneral4},      {C::kBankCard, L::kGeneral4},
+    {C::kPassport, L::kGeneral4},    {C::kHkMacauPermit, L::kGeneral4},
+    {C::kHealth, L::kGeneral4},      {C::kReligion, L::kGeneral4},
+    {C::kName, L::kGeneral3},        {C::kMobile, L::kGeneral3},
+    {C::kLandline, L::kGeneral3},    {C::kAddress, L::kGeneral3},
+    {C::kEmail, L::kGeneral3},       {C::kPlate, L::kGeneral3},
+    {C::kBirthDate, L::kGeneral3},   {C::kEthnicity, L::kGeneral3},
     {C::kCoordinates, L::kGeneral3}, {C::kUscc, L::kGeneral2},
-    {C::kIp, L::kGeneral2},         {C::kNone, L::kGeneral1},
+    {C::kIp, L::kGeneral2},          {C::kNone, L::kGeneral1},
 };
 
 Result<PolicyEntry> EntryFromJson(const std::string& key, const nlohmann::json& value) {

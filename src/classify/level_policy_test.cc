@@ -42,10 +42,12 @@ TEST(LevelPolicy, RejectsWithHelpfulMessages) {
   nlohmann::json json = LevelPolicy::Default().ToJson();
   nlohmann::json unknown_category = json;
   unknown_category["levels"]["blood_type"] = "general-4";
-  EXPECT_NE(ErrorOf(unknown_category).find("levels.blood_type: unknown category"), std::string::npos);
+  EXPECT_NE(ErrorOf(unknown_category).find("levels.blood_type: unknown category"),
+            std::string::npos);
   nlohmann::json unknown_level = json;
   unknown_level["levels"]["name"] = "secret";
-  EXPECT_NE(ErrorOf(unknown_level).find("levels.name: unknown data level 'secret'"), std::string::npos);
+  EXPECT_NE(ErrorOf(unknown_level).find("levels.name: unknown data level 'secret'"),
+            std::string::npos);
   nlohmann::json missing = json;
   missing["levels"].erase("ip");
   EXPECT_NE(ErrorOf(missing).find("no level for: ip"), std::string::npos);

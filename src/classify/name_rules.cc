@@ -131,17 +131,18 @@ constexpr NameRule kRules[] = {
 // clang-format on
 
 constexpr std::string_view kPersonWords[] = {
-    "first",   "last",     "full",     "real",    "given",    "family",  "person",
-    "contact", "legal",    "owner",    "patient", "customer", "cust",    "applicant",
-    "holder",  "emp",      "employee", "staff",   "resident", "student", "teacher",
-    "driver",  "father",   "mother",   "guardian", "member",  "citizen", "lxr",
+    "first",   "last",   "full",     "real",     "given",    "family",  "person",
+    "contact", "legal",  "owner",    "patient",  "customer", "cust",    "applicant",
+    "holder",  "emp",    "employee", "staff",    "resident", "student", "teacher",
+    "driver",  "father", "mother",   "guardian", "member",   "citizen", "lxr",
 };
 
-constexpr std::string_view kTechnicalWords[] = {"mac", "web", "url", "server", "host",
+constexpr std::string_view kTechnicalWords[] = {"mac",  "web",   "url",    "server",   "host",
                                                 "mail", "email", "wallet", "contract", "memory"};
 
 bool IsAscii(std::string_view s) {
-  return std::all_of(s.begin(), s.end(), [](char c) { return static_cast<unsigned char>(c) < 0x80; });
+  return std::all_of(s.begin(), s.end(),
+                     [](char c) { return static_cast<unsigned char>(c) < 0x80; });
 }
 
 bool IsAlnum(char c) {

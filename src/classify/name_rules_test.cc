@@ -13,7 +13,8 @@ struct NameCase {
 class NameRulesTest : public testing::TestWithParam<NameCase> {};
 
 TEST_P(NameRulesTest, Category) {
-  EXPECT_EQ(CategoryName(MatchColumnName(GetParam().column).category), CategoryName(GetParam().expect))
+  EXPECT_EQ(CategoryName(MatchColumnName(GetParam().column).category),
+            CategoryName(GetParam().expect))
       << GetParam().column;
 }
 
@@ -39,11 +40,10 @@ INSTANTIATE_TEST_SUITE_P(
         // Pinyin initials.
         NameCase{"sfzh", C::kIdCard}, NameCase{"XM", C::kName}, NameCase{"fzr_xm", C::kName},
         NameCase{"lxdh", C::kMobile}, NameCase{"sjhm", C::kMobile}, NameCase{"dz", C::kAddress},
-        NameCase{"zz", C::kAddress}, NameCase{"yhkh", C::kBankCard},
-        NameCase{"tyshxydm", C::kUscc}, NameCase{"cph", C::kPlate}, NameCase{"hzh", C::kPassport},
-        NameCase{"mz", C::kEthnicity}, NameCase{"csrq", C::kBirthDate},
-        NameCase{"jd", C::kCoordinates}, NameCase{"wd", C::kCoordinates},
-        NameCase{"xmmc", C::kNone}, NameCase{"beizhu", C::kNone},
+        NameCase{"zz", C::kAddress}, NameCase{"yhkh", C::kBankCard}, NameCase{"tyshxydm", C::kUscc},
+        NameCase{"cph", C::kPlate}, NameCase{"hzh", C::kPassport}, NameCase{"mz", C::kEthnicity},
+        NameCase{"csrq", C::kBirthDate}, NameCase{"jd", C::kCoordinates},
+        NameCase{"wd", C::kCoordinates}, NameCase{"xmmc", C::kNone}, NameCase{"beizhu", C::kNone},
         // English, with case and separators normalized.
         NameCase{"id_card", C::kIdCard}, NameCase{"IdCard", C::kIdCard},
         NameCase{"ID_NUMBER", C::kIdCard}, NameCase{"id-card-no", C::kIdCard},
@@ -54,19 +54,19 @@ INSTANTIATE_TEST_SUITE_P(
         NameCase{"email_address", C::kEmail}, NameCase{"bank_card", C::kBankCard},
         NameCase{"card_no", C::kBankCard}, NameCase{"credit_code", C::kUscc},
         NameCase{"plate_no", C::kPlate}, NameCase{"passport", C::kPassport},
-        NameCase{"client_ip", C::kIp}, NameCase{"clientIp", C::kIp},
-        NameCase{"IPAddress", C::kIp}, NameCase{"lat", C::kCoordinates},
-        NameCase{"lng", C::kCoordinates}, NameCase{"longitude", C::kCoordinates},
-        NameCase{"birth_date", C::kBirthDate}, NameCase{"dob", C::kBirthDate},
-        NameCase{"ethnicity", C::kEthnicity}, NameCase{"religion", C::kReligion},
-        NameCase{"diagnosis", C::kHealth}, NameCase{"health_status", C::kHealth},
+        NameCase{"client_ip", C::kIp}, NameCase{"clientIp", C::kIp}, NameCase{"IPAddress", C::kIp},
+        NameCase{"lat", C::kCoordinates}, NameCase{"lng", C::kCoordinates},
+        NameCase{"longitude", C::kCoordinates}, NameCase{"birth_date", C::kBirthDate},
+        NameCase{"dob", C::kBirthDate}, NameCase{"ethnicity", C::kEthnicity},
+        NameCase{"religion", C::kReligion}, NameCase{"diagnosis", C::kHealth},
+        NameCase{"health_status", C::kHealth},
         // Near misses.
         NameCase{"dept_name", C::kNone}, NameCase{"org_name", C::kNone},
         NameCase{"company_name", C::kNone}, NameCase{"file_name", C::kNone},
-        NameCase{"username", C::kNone}, NameCase{"zip", C::kNone},
-        NameCase{"zip_code", C::kNone}, NameCase{"description", C::kNone},
-        NameCase{"ship_date", C::kNone}, NameCase{"mac_address", C::kNone},
-        NameCase{"amount", C::kNone}, NameCase{"latency", C::kNone}));
+        NameCase{"username", C::kNone}, NameCase{"zip", C::kNone}, NameCase{"zip_code", C::kNone},
+        NameCase{"description", C::kNone}, NameCase{"ship_date", C::kNone},
+        NameCase{"mac_address", C::kNone}, NameCase{"amount", C::kNone},
+        NameCase{"latency", C::kNone}));
 
 TEST(NameRules, ReportsTheRuleAndStrength) {
   NameMatch match = MatchColumnName("  联系电话 ");

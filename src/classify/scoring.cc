@@ -24,24 +24,24 @@ constexpr Spec kValidated{0.95, 0.3, false};
 
 // Indexed by Category.
 constexpr std::array<Spec, kCategoryCount> kSpecs = {
-    kValidated,            // id_card
-    kValidated,            // uscc
-    Spec{0.9, 0.3, false}, // bank_card
-    kValidated,            // mobile
-    kValidated,            // landline
-    kValidated,            // email
-    kValidated,            // plate
-    kValidated,            // passport
-    kValidated,            // hk_macau_permit
-    kValidated,            // ip
-    Spec{0.8, 0.4, false}, // ethnicity
-    Spec{0.8, 0.6, false}, // religion
-    Spec{0.6, 0.8, false}, // health
-    Spec{0.75, 0.4, false},// name
-    Spec{0.7, 0.4, false}, // address
-    Spec{0.6, 0.4, true},  // birth_date
-    Spec{0.8, 0.4, true},  // coordinates
-    Spec{0, 0, true},      // none
+    kValidated,              // id_card
+    kValidated,              // uscc
+    Spec{0.9, 0.3, false},   // bank_card
+    kValidated,              // mobile
+    kValidated,              // landline
+    kValidated,              // email
+    kValidated,              // plate
+    kValidated,              // passport
+    kValidated,              // hk_macau_permit
+    kValidated,              // ip
+    Spec{0.8, 0.4, false},   // ethnicity
+    Spec{0.8, 0.6, false},   // religion
+    Spec{0.6, 0.8, false},   // health
+    Spec{0.75, 0.4, false},  // name
+    Spec{0.7, 0.4, false},   // address
+    Spec{0.6, 0.4, true},    // birth_date
+    Spec{0.8, 0.4, true},    // coordinates
+    Spec{0, 0, true},        // none
 };
 
 double NameStrength(const NameMatch& name, Category c) {
@@ -90,8 +90,9 @@ std::vector<EmbeddedCategory> Embedded(const ColumnTally& tally, Category winner
     if (c == winner || confirmed == 0 || 2 * confirmed < tally.embedded_pattern(c)) continue;
     out.push_back({std::string(CategoryName(c)), Ratio(confirmed, tally.values())});
   }
-  std::stable_sort(out.begin(), out.end(),
-                   [](const EmbeddedCategory& a, const EmbeddedCategory& b) { return a.share > b.share; });
+  std::stable_sort(
+      out.begin(), out.end(),
+      [](const EmbeddedCategory& a, const EmbeddedCategory& b) { return a.share > b.share; });
   return out;
 }
 
@@ -132,7 +133,8 @@ ColumnClassification ScoreColumn(const NameMatch& name, const ColumnTally& tally
   ColumnClassification out;
   if (best_score < kMinConfidence) {
     out.category = std::string(CategoryName(C::kNone));
-    out.confidence = tally.values() == 0 ? kNoValuesFactor : std::min(1 - best_score, kMaxConfidence);
+    out.confidence =
+        tally.values() == 0 ? kNoValuesFactor : std::min(1 - best_score, kMaxConfidence);
     out.embedded = Embedded(tally, C::kNone);
     return out;
   }

@@ -9,7 +9,6 @@
 #include <cstring>
 
 #include "standards/code_tables.h"
-#include "standards/cn_formats.h"
 #include "standards/standardize.h"
 #include "standards/value_formats.h"
 
@@ -20,10 +19,11 @@ using C = Category;
 using K = PatternKind;
 
 #define HAN "(?:[\\xE4-\\xE9][\\x80-\\xBF][\\x80-\\xBF])"
-#define PLATE_PROVINCE                                                                   \
+#define PLATE_PROVINCE                                                                                                  \
   "(?:京|津|沪|渝|冀|豫|云|辽|黑|湘|皖|鲁|新|苏|浙|赣|鄂|桂|甘|晋|蒙|陕|吉|闽|贵|粤|青|藏|" \
   "川|宁|琼)"
-#define PLATE PLATE_PROVINCE "[A-HJ-NP-Z](?:[A-HJ-NP-Z0-9]{5,6}|[A-HJ-NP-Z0-9]{4}(?:挂|学|警|港|澳))"
+#define PLATE \
+  PLATE_PROVINCE "[A-HJ-NP-Z](?:[A-HJ-NP-Z0-9]{5,6}|[A-HJ-NP-Z0-9]{4}(?:挂|学|警|港|澳))"
 #define USCC "[0-9A-HJ-NPQRTUWXY]{2}[0-9]{6}[0-9A-HJ-NPQRTUWXY]{10}"
 #define EMAIL "[A-Za-z0-9._%+\\-]+@[A-Za-z0-9\\-]+(?:\\.[A-Za-z0-9\\-]+)+"
 #define PASSPORT "(?:E[0-9A-HJ-NP-Z][0-9]{7}|G[0-9]{8}|[DSP][0-9]{7,8})"
@@ -47,7 +47,8 @@ constexpr ValuePattern kPatterns[] = {
     {C::kHkMacauPermit, K::kWhole, HK_MACAU},
     {C::kIp, K::kWhole, IPV4 "|[0-9A-Fa-f]{0,4}(?::[0-9A-Fa-f]{0,4}){2,7}"},
     {C::kEthnicity, K::kWhole, HAN "{1,6}"},
-    {C::kReligion, K::kWhole, "佛教|道教|伊斯兰教|天主教|基督教|基督新教|东正教|无宗教信仰|不信仰宗教"},
+    {C::kReligion, K::kWhole,
+     "佛教|道教|伊斯兰教|天主教|基督教|基督新教|东正教|无宗教信仰|不信仰宗教"},
     {C::kName, K::kWhole, HAN "{2,4}|" HAN "{1,6}(?:·|•)" HAN "{1,8}"},
     {C::kAddress, K::kWhole, "(?:" HAN "|[0-9A-Za-z#()\\-]|（|）)+"},
     {C::kBirthDate, K::kWhole,
@@ -115,7 +116,8 @@ bool IsPersonName(std::string_view value) {
   if (value.find("·") != std::string_view::npos || value.find("•") != std::string_view::npos) {
     return true;  // transliterated minority or foreign names
   }
-  return HasCommonSurname(value) && !ContainsHan(kNotNameEndings, value.substr(value.size() - kHanBytes));
+  return HasCommonSurname(value) &&
+         !ContainsHan(kNotNameEndings, value.substr(value.size() - kHanBytes));
 }
 
 bool ContainsAny(std::string_view value, std::initializer_list<std::string_view> words) {
@@ -131,7 +133,8 @@ size_t CountOf(std::string_view value, std::initializer_list<std::string_view> w
 // Whether some `marker` in `value` directly follows an ASCII digit ("90号", "3幢").
 bool HasNumbered(std::string_view value, std::initializer_list<std::string_view> markers) {
   for (std::string_view marker : markers) {
-    for (size_t pos = value.find(marker); pos != std::string_view::npos; pos = value.find(marker, pos + 1)) {
+    for (size_t pos = value.find(marker); pos != std::string_view::npos;
+         pos = value.find(marker, pos + 1)) {
       if (pos > 0 && value[pos - 1] >= '0' && value[pos - 1] <= '9') return true;
     }
   }
@@ -177,7 +180,8 @@ bool IsCoordinate(std::string_view value) {
   if (comma == std::string_view::npos) {
     return ParseNumber(value, a) && (IsChinaLongitude(a) || IsChinaLatitude(a));
   }
-  if (!ParseNumber(value.substr(0, comma), a) || !ParseNumber(value.substr(comma + comma_width), b)) {
+  if (!ParseNumber(value.substr(0, comma), a) ||
+      !ParseNumber(value.substr(comma + comma_width), b)) {
     return false;
   }
   return (IsChinaLongitude(a) && IsChinaLatitude(b)) || (IsChinaLatitude(a) && IsChinaLongitude(b));
