@@ -6,8 +6,8 @@
 namespace citydata {
 namespace {
 
-constexpr std::array<std::string_view, 6> kLevelNames = {
-    "general-1", "general-2", "general-3", "general-4", "important", "core"};
+constexpr std::array<std::string_view, 6> kLevelNames = {"general-1", "general-2", "general-3",
+                                                         "general-4", "important", "core"};
 
 }  // namespace
 

@@ -14,7 +14,7 @@ namespace citydata {
 // sensitivity: kGeneral1 < kGeneral2 < kGeneral3 < kGeneral4 < kImportant < kCore.
 enum class Level : uint8_t { kGeneral1, kGeneral2, kGeneral3, kGeneral4, kImportant, kCore };
 
-inline constexpr Level kAllLevels[] = {Level::kGeneral1, Level::kGeneral2, Level::kGeneral3,
+inline constexpr Level kAllLevels[] = {Level::kGeneral1, Level::kGeneral2,  Level::kGeneral3,
                                        Level::kGeneral4, Level::kImportant, Level::kCore};
 
 // "general-1" .. "general-4", "important", "core".

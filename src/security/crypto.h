@@ -14,11 +14,11 @@
 
 namespace citydata::security {
 
-inline constexpr size_t kSm3Bytes = 32;       // SM3 digest and HMAC-SM3 tag
-inline constexpr size_t kSm4KeyBytes = 16;    // SM4 key and block size
-inline constexpr size_t kSealKeyBytes = 32;   // key of Sm4Seal and Sm4SivSeal, see below
-inline constexpr size_t kSealOverhead = 48;   // Sm4Seal: IV + tag
-inline constexpr size_t kSivOverhead = 16;    // Sm4SivSeal: synthetic IV
+inline constexpr size_t kSm3Bytes = 32;      // SM3 digest and HMAC-SM3 tag
+inline constexpr size_t kSm4KeyBytes = 16;   // SM4 key and block size
+inline constexpr size_t kSealKeyBytes = 32;  // key of Sm4Seal and Sm4SivSeal, see below
+inline constexpr size_t kSealOverhead = 48;  // Sm4Seal: IV + tag
+inline constexpr size_t kSivOverhead = 16;   // Sm4SivSeal: synthetic IV
 
 // SM3 digest (GB/T 32905) of `data` as 64 lower-case hex digits.
 // SM3("abc") = 66c7f0f462eeedd9d1f2d46bdc10e4e24167c4875cf2f7a2297da02b8f4ba8e0.

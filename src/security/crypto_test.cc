@@ -1,8 +1,8 @@
+#include "security/crypto.h"
+
 #include <gtest/gtest.h>
 
 #include <utility>
-
-#include "security/crypto.h"
 
 namespace citydata::security {
 namespace {
@@ -80,8 +80,8 @@ TEST(Encoding, HexAndBase64UrlRoundTrip) {
   EXPECT_FALSE(HexDecode("zz").ok());
   // RFC 4648 §10 vectors, without padding.
   const std::pair<std::string, std::string> vectors[] = {
-      {"", ""}, {"f", "Zg"}, {"fo", "Zm8"}, {"foo", "Zm9v"}, {"foob", "Zm9vYg"},
-      {"fooba", "Zm9vYmE"}, {"foobar", "Zm9vYmFy"}, {"\xfb\xff", "-_8"}};
+      {"", ""},           {"f", "Zg"},          {"fo", "Zm8"},          {"foo", "Zm9v"},
+      {"foob", "Zm9vYg"}, {"fooba", "Zm9vYmE"}, {"foobar", "Zm9vYmFy"}, {"\xfb\xff", "-_8"}};
   for (const auto& [raw, text] : vectors) {
     EXPECT_EQ(Base64UrlEncode(raw), text);
     ASSERT_TRUE(Base64UrlDecode(text).ok()) << text;
