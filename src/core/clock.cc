@@ -6,10 +6,9 @@
 namespace citydata {
 namespace {
 
-std::string FormatUtc(const char* format) {
-  std::time_t now = std::time(nullptr);
+std::string FormatUtc(const char* format, std::time_t at = std::time(nullptr)) {
   std::tm tm{};
-  gmtime_r(&now, &tm);
+  gmtime_r(&at, &tm);
   char buf[32];
   size_t n = std::strftime(buf, sizeof(buf), format, &tm);
   return std::string(buf, n);
@@ -19,6 +18,10 @@ std::string FormatUtc(const char* format) {
 
 std::string NowIso() { return FormatUtc("%Y-%m-%dT%H:%M:%SZ"); }
 std::string TodayIso() { return FormatUtc("%Y-%m-%d"); }
+
+std::string IsoAfter(std::chrono::seconds delay) {
+  return FormatUtc("%Y-%m-%dT%H:%M:%SZ", std::time(nullptr) + delay.count());
+}
 
 std::string NewId(const std::string& prefix) {
   thread_local std::mt19937_64 rng{std::random_device{}()};

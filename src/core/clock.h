@@ -1,12 +1,16 @@
 // Wall-clock time and identifiers.
 #pragma once
 
+#include <chrono>
 #include <string>
 
 namespace citydata {
 
 // The current UTC time as ISO 8601 with seconds, e.g. "2026-11-22T23:59:59Z".
 std::string NowIso();
+// The UTC time `delay` from now, formatted like NowIso() (so such strings compare in
+// time order).
+std::string IsoAfter(std::chrono::seconds delay);
 // Today's UTC date as "YYYY-MM-DD".
 std::string TodayIso();
 // A new unique id: `prefix` + UTC timestamp + 8 random hex digits, e.g.

@@ -2,8 +2,24 @@
 
 #include <algorithm>
 #include <array>
+#include <charconv>
 
 namespace citydata {
+
+std::string ValueText(const Value& v) {
+  struct Visitor {
+    std::string operator()(std::monostate) const { return ""; }
+    std::string operator()(bool b) const { return b ? "true" : "false"; }
+    std::string operator()(int64_t i) const { return std::to_string(i); }
+    std::string operator()(double d) const {
+      char buf[32];
+      auto [end, ec] = std::to_chars(buf, buf + sizeof(buf), d);
+      return ec == std::errc() ? std::string(buf, end) : std::string();
+    }
+    std::string operator()(const std::string& s) const { return s; }
+  };
+  return std::visit(Visitor{}, v);
+}
 namespace {
 
 constexpr std::array<std::string_view, 6> kTypeNames = {"integer", "decimal", "boolean",

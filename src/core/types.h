@@ -25,6 +25,9 @@ Result<ColumnType> ParseColumnType(std::string_view name);
 using Value = std::variant<std::monostate, bool, int64_t, double, std::string>;
 
 inline bool IsNull(const Value& v) { return std::holds_alternative<std::monostate>(v); }
+// The value as text: "" for NULL, "true"/"false", decimal digits, the shortest
+// round-trip form of a double, the string itself.
+std::string ValueText(const Value& v);
 
 struct ColumnDef {
   std::string name;  // as stored and queried; see NormalizeColumnName()

@@ -1,9 +1,11 @@
 #include "http/api.h"
 
+#include <cassert>
 #include <filesystem>
 
 #include "catalog/catalog_json.h"
 #include "core/json_util.h"
+#include "http/api_access.h"
 #include "http/api_sections.h"
 #include "http/api_support.h"
 #include "http/console.h"
@@ -116,10 +118,13 @@ class CatalogApi : public std::enable_shared_from_this<CatalogApi> {
   }
 
   Response Session(Request& req) {
-    TRY_ASSIGN(auto who, Authenticate(req, *ctx_.tokens));
+    const security::Principal& who = Caller(req);
     return JsonResponse({{"token_id", who.token_id},
+                         {"user_id", who.user_id},
                          {"name", who.name},
-                         {"role", who.role},
+                         {"dept", who.dept},
+                         {"role", security::RoleName(who.role)},
+                         {"clearance", LevelName(who.clearance)},
                          {"version", ctx_.version}});
   }
 
@@ -161,7 +166,11 @@ class CatalogApi : public std::enable_shared_from_this<CatalogApi> {
   Response Dataset(Request& req) {
     TRY_ASSIGN(auto name, DatasetParam(req));
     TRY_ASSIGN(auto meta, ctx_.catalog->Get(name));
-    return JsonResponse(catalog::ToJson(meta, true));
+    TRY_ASSIGN(meta, ctx_.access->MaskedMetadata(Caller(req), std::move(meta)));
+    json out = catalog::ToJson(meta, true);
+    TRY_ASSIGN(auto grade, ctx_.classification->Get(name));
+    if (grade) out["grade"] = LevelName(grade->grade);
+    return JsonResponse(out);
   }
 
   Response Describe(Request& req) {
@@ -180,6 +189,7 @@ class CatalogApi : public std::enable_shared_from_this<CatalogApi> {
       patch.tags = tags.get<std::vector<std::string>>();
     }
     TRY_ASSIGN(auto meta, ctx_.catalog->Describe(name, patch));
+    TRY_ASSIGN(meta, ctx_.access->MaskedMetadata(Caller(req), std::move(meta)));
     return JsonResponse(catalog::ToJson(meta, true));
   }
 
@@ -208,7 +218,17 @@ class CatalogApi : public std::enable_shared_from_this<CatalogApi> {
     TRY_ASSIGN(auto name, DatasetParam(req));
     TRY_ASSIGN(int64_t limit, IntParam(req, "limit", 100));
     TRY_ASSIGN(int64_t offset, IntParam(req, "offset", 0));
-    TRY_ASSIGN(auto cursor, ctx_.catalog->Rows(name, offset, limit));
+    auto scope = ctx_.access->ScopeFor(Caller(req));
+    if (!scope) {
+      TRY_ASSIGN(auto cursor, ctx_.catalog->Rows(name, offset, limit));
+      return BufferedRows(*cursor);
+    }
+    if (limit < 1 || offset < 0) {
+      return ErrorResponse(InvalidArgument("limit must be positive and offset not negative"));
+    }
+    std::string sql = "SELECT * FROM " + name.ToString() + " LIMIT " + std::to_string(limit) +
+                      " OFFSET " + std::to_string(offset);
+    TRY_ASSIGN(auto cursor, ctx_.query->Run(sql, limit, std::nullopt, &*scope));
     return BufferedRows(*cursor);
   }
 
@@ -217,8 +237,14 @@ class CatalogApi : public std::enable_shared_from_this<CatalogApi> {
     TRY_ASSIGN(int64_t limit, IntParam(req, "limit", 100));
     TRY_ASSIGN(int64_t offset, IntParam(req, "offset", 0));
     TRY_ASSIGN(auto page, ctx_.catalog->Rejects(name, limit, offset));
+    TRY_ASSIGN(auto view, ctx_.access->Resolve(Caller(req), name));
     json items = json::array();
-    for (const auto& r : page.items) items.push_back(catalog::ToJson(r));
+    for (auto& r : page.items) {
+      // A rejected line holds the row's raw values; a reader who sees any column
+      // masked sees the reason and the line number only.
+      if (view.masked()) r.raw = "";
+      items.push_back(catalog::ToJson(r));
+    }
     return JsonResponse(PageJson(items, page.total, limit, offset));
   }
 
@@ -257,7 +283,9 @@ class CatalogApi : public std::enable_shared_from_this<CatalogApi> {
     if (fmt != "json" && fmt != "csv") {
       return ErrorResponse(InvalidArgument("format must be 'json' or 'csv'"));
     }
-    TRY_ASSIGN(auto cursor, ctx_.query->Run(sql.value_or(""), max_rows, timeout_ms));
+    auto scope = ctx_.access->ScopeFor(Caller(req));
+    TRY_ASSIGN(auto cursor, ctx_.query->Run(sql.value_or(""), max_rows, timeout_ms,
+                                            scope ? &*scope : nullptr));
     return StreamRows(std::move(cursor), fmt == "csv" ? RowFormat::kCsv : RowFormat::kJson);
   }
 
@@ -271,28 +299,26 @@ std::vector<Endpoint> CatalogEndpoints(const ApiContext& context) {
   return std::make_shared<CatalogApi>(context)->Endpoints();
 }
 
-Result<security::Principal> Authenticate(const Request& req, security::TokenService& tokens) {
-  std::string_view auth = req.Header("authorization");
-  constexpr std::string_view kBearer = "Bearer ";
-  if (!auth.starts_with(kBearer)) {
-    return Unauthenticated("a valid API token is required: send 'Authorization: Bearer <token>'");
-  }
-  return tokens.Authenticate(auth.substr(kBearer.size()));
-}
-
 void RegisterRoutes(Router& router, const ApiContext& context) {
-  // Deny by default: every /api/v1 request needs a valid bearer token, checked as soon
-  // as its headers arrive, before any body is read.
-  Admission authenticated = [tokens = context.tokens](const Request& req) -> std::optional<Response> {
-    auto who = Authenticate(req, *tokens);
-    if (who.ok()) return std::nullopt;
-    return ErrorResponse(who.status());
-  };
+  // Deny by default: every /api/v1 request but logging in needs a valid bearer token,
+  // checked as soon as its headers arrive, before any body is read; then the route's
+  // action is decided by the policy (api_access.h).
+  Admission authenticated = Authenticator(context);
   std::vector<Endpoint> endpoints = CatalogEndpoints(context);
-  for (auto& e : GovernanceEndpoints(context)) endpoints.push_back(std::move(e));
+  for (auto* section : {&GovernanceEndpoints, &IdentityEndpoints, &SecurityEndpoints}) {
+    for (auto& e : (*section)(context)) endpoints.push_back(std::move(e));
+  }
   json openapi = OpenApiDocument(endpoints, context.version);
   for (auto& e : endpoints) {
-    router.Add(e.method, e.path, std::move(e.handler), RouteOptions{e.upload, authenticated});
+    if (IsPublicRoute(e.method, e.path)) {
+      router.Add(e.method, e.path, std::move(e.handler), RouteOptions{e.upload, {}});
+      continue;
+    }
+    auto action = RouteAction(e.method, e.path);
+    // A route without a decided action is a programming error caught by every test run.
+    assert(action.has_value() && "every /api/v1 route needs an entry in kRouteRules");
+    Handler guarded = Guarded(context, action.value_or(security::Action::kManageKeys), e);
+    router.Add(e.method, e.path, std::move(guarded), RouteOptions{e.upload, authenticated});
   }
   router.Add(Method::kGet, "/api/v1/openapi.json",
              [openapi](Request&) { return JsonResponse(openapi); },

@@ -9,6 +9,8 @@
 
 #include <string>
 
+#include "access/access_service.h"
+#include "audit/audit_log.h"
 #include "catalog/catalog_service.h"
 #include "core/metrics.h"
 #include "governance/quality_service.h"
@@ -16,7 +18,10 @@
 #include "http/server.h"
 #include "ingest/ingest_service.h"
 #include "query/query_service.h"
-#include "security/token_service.h"
+#include "governance/classification_service.h"
+#include "masking/key_ring.h"
+#include "security/identity_service.h"
+#include "security/policy.h"
 
 namespace citydata::http {
 
@@ -25,9 +30,17 @@ struct ApiContext {
   catalog::CatalogService* catalog = nullptr;
   ingest::IngestService* ingest = nullptr;
   query::QueryService* query = nullptr;
-  security::TokenService* tokens = nullptr;
+  security::IdentityService* identity = nullptr;
+  security::Policy* policy = nullptr;
+  access::AccessService* access = nullptr;
+  audit::AuditLog* audit = nullptr;
   governance::StandardsService* standards = nullptr;
   governance::QualityService* quality = nullptr;
+  governance::ClassificationService* classification = nullptr;
+  // Rotates the master or data keys (the server owns the key ring); "master" or "data".
+  std::function<Status(const std::string& which)> rotate_keys;
+  // The keys that detokenize and decrypt values.
+  std::function<std::shared_ptr<const masking::Masker>()> masker;
   Metrics* metrics = nullptr;
   std::string version;
   std::string console_dir;  // the built console (index.html and assets); may not exist

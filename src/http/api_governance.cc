@@ -5,6 +5,7 @@
 #include "catalog/catalog_json.h"
 #include "core/csv.h"
 #include "core/json_util.h"
+#include "http/api_access.h"
 #include "http/api_sections.h"
 #include "http/api_support.h"
 #include "quality/rule.h"
@@ -291,6 +292,15 @@ class GovernanceApi : public std::enable_shared_from_this<GovernanceApi> {
     TRY_ASSIGN(int64_t offset, IntParam(req, "offset", 0));
     TRY_ASSIGN(auto page,
                ctx_.quality->Issues(name, req.Query("run"), req.Query("rule"), limit, offset));
+    TRY_ASSIGN(auto view, ctx_.access->Resolve(Caller(req), name));
+    if (view.masked()) {
+      // The offending values are the dataset's own; a reader who sees any column masked
+      // gets the rows to look at, not the values.
+      for (auto& i : page.items) {
+        i.key = kWithheld;
+        i.value = kWithheld;
+      }
+    }
     if (csv) {
       std::string out = "run_id,rule_id,row_id,key,value\r\n";
       for (const auto& i : page.items) {
@@ -311,12 +321,14 @@ class GovernanceApi : public std::enable_shared_from_this<GovernanceApi> {
 
   Response Report(Request& req) {
     TRY_ASSIGN(auto name, DatasetParam(req));
+    TRY(RequireUnmasked(req, name));
     TRY_ASSIGN(std::string html, ctx_.quality->Report(name, req.Query("run")));
     return TextResponse(std::move(html), "text/html; charset=utf-8");
   }
 
   Response Suggest(Request& req) {
     TRY_ASSIGN(auto name, DatasetParam(req));
+    TRY(RequireUnmasked(req, name));
     TRY_ASSIGN(std::string yaml, ctx_.quality->Suggest(name));
     return TextResponse(std::move(yaml), "application/yaml; charset=utf-8");
   }
@@ -331,6 +343,16 @@ class GovernanceApi : public std::enable_shared_from_this<GovernanceApi> {
     return JsonResponse(catalog::ToJson(job));
   }
 
+  // The report and the rule suggestions quote the dataset's values: only for readers
+  // who see every column as stored.
+  Status RequireUnmasked(const Request& req, const DatasetName& name) {
+    ASSIGN_OR_RETURN(auto view, ctx_.access->Resolve(Caller(req), name));
+    if (!view.masked()) return Status::Ok();
+    return PermissionDenied("this page quotes values of " + name.ToString() +
+                            " above your clearance; use the issues list instead");
+  }
+
+  static constexpr const char* kWithheld = "(masked)";
   const ApiContext& ctx_;
 };
 

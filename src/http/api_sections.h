@@ -7,7 +7,6 @@
 
 #include "http/api.h"
 #include "http/openapi.h"
-#include "security/token_service.h"
 
 namespace citydata::http {
 
@@ -15,8 +14,10 @@ namespace citydata::http {
 std::vector<Endpoint> CatalogEndpoints(const ApiContext& context);
 // Data standards, field mapping, standardization, quality plans, runs and issues.
 std::vector<Endpoint> GovernanceEndpoints(const ApiContext& context);
-
-// The caller named by the request's bearer token.
-Result<security::Principal> Authenticate(const Request& req, security::TokenService& tokens);
+// Login, users, tokens and grants.
+std::vector<Endpoint> IdentityEndpoints(const ApiContext& context);
+// Classification and grading, the level and masking policies, static masking, the
+// audit trail, keys and detokenization.
+std::vector<Endpoint> SecurityEndpoints(const ApiContext& context);
 
 }  // namespace citydata::http

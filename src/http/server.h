@@ -8,6 +8,7 @@
 // handlers parse parameters, call one service entry point and serialize the result.
 #pragma once
 
+#include <any>
 #include <chrono>
 #include <cstdint>
 #include <functional>
@@ -37,6 +38,8 @@ struct Request {
   std::string body;       // the body, for ordinary routes
   std::string body_file;  // upload routes: the spooled body's path, removed after the handler
   std::string remote_address;
+  // Set by the route's admission hook for its handler; the HTTP layer does not read it.
+  std::any context;
 
   // The header's value or "" when absent. `name` must be lower-case.
   std::string_view Header(std::string_view name) const;
@@ -63,10 +66,11 @@ struct Response {
 using Handler = std::function<Response(Request&)>;
 
 // Decides, from the request line and headers alone, whether a request may proceed:
-// nullopt admits it; a response is sent instead and the connection closed without
-// reading the body, so an unauthenticated client cannot make the server store a large
-// upload. Runs on an I/O thread: it must be quick.
-using Admission = std::function<std::optional<Response>(const Request&)>;
+// nullopt admits it (and may leave what it learned in Request::context for the
+// handler, e.g. the authenticated caller); a response is sent instead and the
+// connection closed without reading the body, so an unauthenticated client cannot make
+// the server store a large upload. Runs on an I/O thread: it must be quick.
+using Admission = std::function<std::optional<Response>(Request&)>;
 
 struct RouteOptions {
   // The request body is streamed to a spool file (Request::body_file) instead of memory,

@@ -6,7 +6,8 @@ namespace citydata::query {
 
 Result<std::unique_ptr<storage::RowCursor>> QueryService::Run(std::string_view sql,
                                                               std::optional<int64_t> max_rows,
-                                                              std::optional<int64_t> timeout_ms) {
+                                                              std::optional<int64_t> timeout_ms,
+                                                              const storage::ReadScope* scope) {
   storage::QueryLimits limits = config_.defaults;
   if (max_rows) {
     if (*max_rows < 1 || *max_rows > config_.maximum.max_rows) {
@@ -22,7 +23,7 @@ Result<std::unique_ptr<storage::RowCursor>> QueryService::Run(std::string_view s
     }
     limits.timeout = std::chrono::milliseconds(*timeout_ms);
   }
-  auto cursor = engine_.Query(sql, limits);
+  auto cursor = engine_.Query(sql, limits, scope);
   metrics_.Increment("citydata_queries_total",
                      {{"outcome", cursor.ok() ? "started" : std::string(ErrorCodeName(cursor.status().code()))}});
   return cursor;

@@ -28,10 +28,12 @@ class QueryService {
       : engine_(engine), config_(config), metrics_(metrics) {}
 
   // Starts a query; the cursor streams its rows. `max_rows` and `timeout_ms` override
-  // the defaults within the maximums (InvalidArgument beyond them or when < 1).
+  // the defaults within the maximums (InvalidArgument beyond them or when < 1). With a
+  // `scope`, the query sees the data as the scope shows it (see storage::ReadScope).
   Result<std::unique_ptr<storage::RowCursor>> Run(std::string_view sql,
                                                   std::optional<int64_t> max_rows,
-                                                  std::optional<int64_t> timeout_ms);
+                                                  std::optional<int64_t> timeout_ms,
+                                                  const storage::ReadScope* scope = nullptr);
 
  private:
   storage::Engine& engine_;

@@ -3,6 +3,7 @@
 #include <csignal>
 #include <filesystem>
 #include <fstream>
+#include <mutex>
 
 #include <spdlog/spdlog.h>
 #include <fcntl.h>
@@ -10,15 +11,24 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "access/access_service.h"
+#include "audit/audit_log.h"
 #include "catalog/catalog_service.h"
+#include "classify/classifier.h"
 #include "core/metrics.h"
+#include "governance/classification_service.h"
 #include "governance/quality_scheduler.h"
 #include "governance/quality_service.h"
 #include "governance/standards_service.h"
 #include "http/api.h"
 #include "http/server.h"
 #include "ingest/ingest_service.h"
-#include "security/token_service.h"
+#include "masking/key_ring.h"
+#include "masking/masker.h"
+#include "security/crypto.h"
+#include "security/identity_service.h"
+#include "security/policy.h"
+#include "storage/identity_store.h"
 #include "storage/governance_store.h"
 #include "storage/meta_store.h"
 #include "storage/sqlite/sqlite_engine.h"
@@ -33,6 +43,31 @@
 namespace citydata::server {
 namespace fs = std::filesystem;
 
+// What follows every published ingest: the dataset's quality plan (which may also gate
+// the batch), then classification and grading, so that masking knows the new columns
+// before anyone reads them.
+class AfterIngest final : public ingest::IngestQualityHook {
+ public:
+  AfterIngest(governance::QualityService& quality,
+              governance::ClassificationService& classification)
+      : quality_(quality), classification_(classification) {}
+
+  Result<bool> HasGate(const DatasetName& dataset) override { return quality_.HasGate(dataset); }
+  Result<ingest::QualityVerdict> CheckBatch(const DatasetName& dataset, const DatasetName& staged,
+                                            const std::string& job_id) override {
+    return quality_.CheckBatch(dataset, staged, job_id);
+  }
+  Result<ingest::QualityVerdict> AfterPublish(const DatasetName& dataset,
+                                              const std::string& job_id) override {
+    RETURN_IF_ERROR(classification_.Classify(dataset).status());
+    return quality_.AfterPublish(dataset, job_id);
+  }
+
+ private:
+  governance::QualityService& quality_;
+  governance::ClassificationService& classification_;
+};
+
 struct App::Parts {
   Metrics metrics;
   std::unique_ptr<storage::MetaStore> meta;
@@ -44,7 +79,16 @@ struct App::Parts {
   std::unique_ptr<governance::QualityScheduler> scheduler;
   std::unique_ptr<ingest::IngestService> ingest;
   std::unique_ptr<query::QueryService> query;
-  std::unique_ptr<security::TokenService> tokens;
+  std::unique_ptr<storage::IdentityStore> identity_store;
+  std::unique_ptr<security::IdentityService> identity;
+  std::unique_ptr<security::Policy> policy;
+  std::unique_ptr<classify::Classifier> classifier;
+  std::unique_ptr<governance::ClassificationService> classification;
+  std::unique_ptr<AfterIngest> after_ingest;
+  std::unique_ptr<masking::KeyRing> keys;
+  std::mutex keys_mu;  // guards keys (rotation)
+  std::unique_ptr<access::AccessService> access;
+  std::unique_ptr<audit::AuditLog> audit;
   http::ApiContext api;
   std::unique_ptr<http::Server> server;
 };
@@ -93,6 +137,21 @@ Result<int> LockDataDirectory(const fs::path& dir) {
   return fd;
 }
 
+}  // namespace
+
+// "master": a new random master key re-wraps the data keys (every value stays
+// readable); "data": a new data key version for new hashes, tokens and ciphertexts.
+Status App::RotateKeys(Parts& p, const std::string& which) {
+  std::lock_guard lock(p.keys_mu);
+  if (which == "master") return p.keys->RotateMasterKey(security::RandomHex(32));
+  if (which != "data") return InvalidArgument("rotate 'master' or 'data' keys");
+  RETURN_IF_ERROR(p.keys->RotateDataKeys());
+  p.access->SetMasker(std::make_shared<const masking::Masker>(p.keys->versions()));
+  return Status::Ok();
+}
+
+namespace {
+
 void DescribeMetrics(Metrics& m) {
   m.Describe("citydata_ingested_rows_total", "Rows loaded by ingest jobs", "counter");
   m.Describe("citydata_rejected_rows_total", "Rows rejected by ingest jobs", "counter");
@@ -140,16 +199,46 @@ Status App::Init() {
   p.quality = std::make_unique<governance::QualityService>(*p.governance, *p.engine, *p.catalog,
                                                            *p.standards, p.metrics);
   p.scheduler = std::make_unique<governance::QualityScheduler>(*p.governance, *p.quality);
+  ASSIGN_OR_RETURN(p.classifier, classify::Classifier::Create());
+  p.classification = std::make_unique<governance::ClassificationService>(
+      *p.governance, *p.meta, *p.engine, *p.classifier);
+  p.after_ingest = std::make_unique<AfterIngest>(*p.quality, *p.classification);
   p.ingest = std::make_unique<ingest::IngestService>(*p.meta, *p.engine, *p.catalog, p.metrics,
-                                                     p.quality.get());
+                                                     p.after_ingest.get());
   p.query = std::make_unique<query::QueryService>(*p.engine, options_.query, p.metrics);
-  p.tokens = std::make_unique<security::TokenService>(*p.meta);
+  ASSIGN_OR_RETURN(p.identity_store,
+                   storage::OpenSqliteIdentityStore((dir / "identity.db").string()));
+  p.identity = std::make_unique<security::IdentityService>(*p.identity_store, *p.meta);
+  p.policy = std::make_unique<security::Policy>(*p.identity_store);
+  ASSIGN_OR_RETURN(auto keys, masking::KeyRing::Open(dir));
+  p.keys = std::make_unique<masking::KeyRing>(std::move(keys));
+  p.access = std::make_unique<access::AccessService>(
+      *p.policy, *p.meta, *p.governance, *p.engine, *p.catalog, *p.classification,
+      std::make_shared<const masking::Masker>(p.keys->versions()));
+  p.engine->SetTransformCompiler(p.access->TransformCompiler());
+  ASSIGN_OR_RETURN(p.audit, audit::OpenAuditLog(dir.string()));
   RETURN_IF_ERROR(p.ingest->RecoverInterruptedJobs());
-  ASSIGN_OR_RETURN(new_admin_token_, p.tokens->BootstrapAdmin());
+  ASSIGN_OR_RETURN(new_admin_token_, p.identity->Bootstrap());
   if (new_admin_token_) RETURN_IF_ERROR(WriteSecretFile(admin_token_path(), *new_admin_token_));
-  p.api = {p.catalog.get(),   p.ingest.get(),  p.query.get(), p.tokens.get(),
-           p.standards.get(), p.quality.get(), &p.metrics,  CITYDATA_VERSION,
-           options_.console_dir.empty() ? CITYDATA_CONSOLE_DIR : options_.console_dir};
+  http::ApiContext& api = p.api;
+  api.catalog = p.catalog.get();
+  api.ingest = p.ingest.get();
+  api.query = p.query.get();
+  api.identity = p.identity.get();
+  api.policy = p.policy.get();
+  api.access = p.access.get();
+  api.audit = p.audit.get();
+  api.standards = p.standards.get();
+  api.quality = p.quality.get();
+  api.classification = p.classification.get();
+  api.rotate_keys = [&p](const std::string& which) { return RotateKeys(p, which); };
+  api.masker = [&p] {
+    std::lock_guard lock(p.keys_mu);
+    return std::make_shared<const masking::Masker>(p.keys->versions());
+  };
+  api.metrics = &p.metrics;
+  api.version = CITYDATA_VERSION;
+  api.console_dir = options_.console_dir.empty() ? CITYDATA_CONSOLE_DIR : options_.console_dir;
   return Status::Ok();
 }
 

@@ -48,6 +48,7 @@ class App {
   struct Parts;
   explicit App(ServeOptions options);
   Status Init();
+  static Status RotateKeys(Parts& parts, const std::string& which);
 
   ServeOptions options_;
   std::unique_ptr<Parts> parts_;

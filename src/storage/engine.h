@@ -100,6 +100,35 @@ struct TableStats {
   int64_t bytes = 0;  // storage footprint, an estimate where the engine cannot tell exactly
 };
 
+// A reader's view of the data, for queries by readers who may not see everything:
+// only the listed datasets and columns exist for the query, and a column with a
+// transform is seen only through it. The query runs against the transformed values
+// (filters, joins, grouping and functions all see them), so no SQL over the view can
+// recover a value the transform hides.
+struct ColumnView {
+  std::string name;
+  // "" shows the stored value; otherwise a spec the engine's TransformCompiler
+  // understands (e.g. "mask:id_card"), applied to every value of the column.
+  std::string transform;
+};
+struct DatasetView {
+  DatasetName dataset;
+  std::vector<ColumnView> columns;  // the visible columns, in the order the reader sees them
+};
+// Resolves the datasets a scoped query names: the reader's view of the dataset, or
+// nullopt when the reader may not read it (or it does not exist; the reader is not
+// told which). Called once per dataset the query names, on the querying thread.
+using ScopeResolver = std::function<Result<std::optional<DatasetView>>(const DatasetName&)>;
+struct ReadScope {
+  ScopeResolver resolve;
+};
+
+// Maps a value as stored (text form; nullopt for NULL) to what a reader sees.
+using ValueTransform =
+    std::function<std::optional<std::string>(std::optional<std::string_view> value)>;
+// Compiles a ColumnView::transform spec once per query; InvalidArgument for a bad spec.
+using TransformCompiler = std::function<Result<ValueTransform>(std::string_view spec)>;
+
 struct QueryLimits {
   std::chrono::milliseconds timeout{30000};
   int64_t max_rows = 100000;  // the cursor stops there and reports truncated()
@@ -161,8 +190,13 @@ class Engine {
   // statements, access to engine-internal tables) fails with PermissionDenied or
   // InvalidArgument before it runs; this is enforced inside the engine, not by
   // inspecting the text. Syntax errors are InvalidArgument with the engine's message.
-  virtual Result<std::unique_ptr<RowCursor>> Query(std::string_view sql,
-                                                   const QueryLimits& limits) = 0;
+  // With a `scope`, the query sees only what the scope shows (see ReadScope); naming a
+  // dataset outside it is PermissionDenied. Without one it sees every dataset as stored.
+  virtual Result<std::unique_ptr<RowCursor>> Query(std::string_view sql, const QueryLimits& limits,
+                                                   const ReadScope* scope = nullptr) = 0;
+  // Sets how ColumnView transforms are compiled; call once, before the first scoped
+  // query. Scoped queries with transforms fail with FailedPrecondition until it is set.
+  virtual void SetTransformCompiler(TransformCompiler compiler) = 0;
 
   virtual Result<TableStats> Stats(const DatasetName& dataset) = 0;
 

@@ -21,9 +21,12 @@
 
 namespace citydata::storage {
 
-// A user-defined or imported standard, stored as its JSON document.
+// A governance document stored as JSON: a user-defined or imported standard, a
+// dataset's classification, a version of a policy.
 struct StandardRecord {
-  std::string kind;  // "element" or "code_table"
+  // "element", "code_table"; "classification" (id: the dataset); "level_policy" and
+  // "masking_policy" (id: VersionId of the version number)
+  std::string kind;
   std::string id;
   std::string json;
   std::string updated_at;
@@ -63,6 +66,12 @@ struct QualityIssueRecord {
   std::string value;  // the offending value(s) as text
 };
 
+// The id of version `n` of a versioned document: zero-padded, so ids sort as versions.
+inline std::string VersionId(size_t n) {
+  std::string digits = std::to_string(n);
+  return std::string(digits.size() < 8 ? 8 - digits.size() : 0, '0') + digits;
+}
+
 class GovernanceStore {
  public:
   virtual ~GovernanceStore() = default;
@@ -70,6 +79,8 @@ class GovernanceStore {
   // Standards: inserts or replaces by (kind, id).
   virtual Status PutStandard(const StandardRecord& record) = 0;
   virtual Result<std::vector<StandardRecord>> ListStandards(const std::string& kind) = 0;
+  virtual Result<std::optional<StandardRecord>> GetStandard(const std::string& kind,
+                                                            const std::string& id) = 0;
   // OK when it did not exist.
   virtual Status DeleteStandard(const std::string& kind, const std::string& id) = 0;
 

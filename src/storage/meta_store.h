@@ -1,5 +1,5 @@
 // The platform metadata store: departments, datasets and their columns and profiles,
-// ingest jobs and rejected rows, API tokens.
+// ingest jobs and rejected rows. (Users and tokens live in identity_store.h.)
 //
 // It is separate from the data engine: data may move to a ClickHouse cluster while
 // metadata stays in SQLite (one server) or PostgreSQL (several servers). Records are
@@ -81,16 +81,6 @@ struct RejectRecord {
   std::string raw;
 };
 
-struct TokenRecord {
-  std::string id;
-  std::string name;
-  std::string hash;  // hex digest of the secret; the secret itself is never stored
-  std::string role;
-  std::string created_at;
-  std::string expires_at;  // "" for no expiry
-  bool revoked = false;
-};
-
 // Aggregates for the overview dashboard.
 struct GroupCount {
   std::string key;    // department code or zone
@@ -147,10 +137,6 @@ class MetaStore {
   virtual Result<std::pair<std::vector<RejectRecord>, int64_t>> ListRejects(
       const DatasetName& dataset, int64_t limit, int64_t offset) = 0;
 
-  // Tokens
-  virtual Status AddToken(const TokenRecord& token) = 0;
-  virtual Result<std::optional<TokenRecord>> FindTokenByHash(const std::string& hash) = 0;
-  virtual Result<int64_t> CountTokens() = 0;
 };
 
 // Opens (creating and migrating) the SQLite metadata store at `path`.

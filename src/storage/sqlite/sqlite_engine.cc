@@ -1,5 +1,7 @@
 #include "storage/sqlite/sqlite_engine.h"
 
+#include "storage/sqlite/sqlite_scope.h"
+
 #include <algorithm>
 #include <chrono>
 #include <cstring>
@@ -20,6 +22,9 @@ constexpr int kZoneCount = 4;
 constexpr int kMaxValueBytes = 16 << 20;
 constexpr int kMaxSqlBytes = 1 << 20;
 constexpr int kMaxExprDepth = 200;
+// A user connection holding more TEMP views than this (one per distinct scope of a
+// dataset it served) is closed instead of pooled, which drops them.
+constexpr int64_t kMaxTempViews = 512;
 
 std::string_view DeclaredType(ColumnType type) {
   switch (type) {
@@ -249,14 +254,22 @@ class SqliteEngine::Lease {
       : engine_(engine), kind_(kind), db_(std::move(db)) {}
   ~Lease() {
     sqlite3_progress_handler(db_.get(), 0, nullptr, nullptr);
-    engine_->ReleaseReader(kind_, std::move(db_));
+    engine_->ReleaseReader(kind_, std::move(db_), discard_);
   }
   sqlite3* db() const { return db_.get(); }
+  void Discard() { discard_ = true; }
+  // The scope's tables, for the scoped authorizer; valid while the lease lives.
+  sqlite::ScopeTables* SetScopeTables(sqlite::ScopeTables tables) {
+    scope_tables_ = std::move(tables);
+    return &scope_tables_;
+  }
 
  private:
   SqliteEngine* engine_;
   Reader kind_;
   DbPtr db_;
+  bool discard_ = false;
+  sqlite::ScopeTables scope_tables_;
 };
 
 namespace {
@@ -265,7 +278,7 @@ namespace {
 // it, rendered into `blob_text`. The value is read through sqlite3_column_value, one API
 // call instead of three; SQLite asks for "protected" values there, which only means a
 // held connection mutex, and reader connections have none (NOMUTEX, see OpenReader).
-CellView ColumnView(sqlite3_stmt* stmt, int index, std::string& blob_text) {
+CellView ReadCell(sqlite3_stmt* stmt, int index, std::string& blob_text) {
   sqlite3_value* value = sqlite3_column_value(stmt, index);
   CellView cell;
   switch (sqlite3_value_type(value)) {
@@ -459,12 +472,18 @@ Result<std::unique_ptr<SqliteEngine::Lease>> SqliteEngine::AcquireReader(Reader 
     sqlite3_limit(db.get(), SQLITE_LIMIT_SQL_LENGTH, kMaxSqlBytes);
     sqlite3_limit(db.get(), SQLITE_LIMIT_EXPR_DEPTH, kMaxExprDepth);
   }
+  if (kind == Reader::kUser) {
+    RETURN_IF_ERROR(sqlite::RegisterTransformFunction(db.get(), &transform_compiler_));
+  }
   // Any non-null pointer marks an internal connection; `this` is a convenient one.
   sqlite3_set_authorizer(db.get(), ReadOnlyAuthorizer, kind == Reader::kInternal ? this : nullptr);
   return std::make_unique<Lease>(this, kind, std::move(db));
 }
 
-void SqliteEngine::ReleaseReader(Reader kind, DbPtr db) {
+void SqliteEngine::ReleaseReader(Reader kind, DbPtr db, bool discard) {
+  if (discard) return;
+  // A scoped query switched the authorizer; the next user gets the default one.
+  sqlite3_set_authorizer(db.get(), ReadOnlyAuthorizer, kind == Reader::kInternal ? this : nullptr);
   std::lock_guard lock(pool_mu_);
   auto& idle = idle_readers_[static_cast<size_t>(kind)];
   if (idle.size() < 16) idle.push_back(std::move(db));
@@ -544,6 +563,46 @@ Result<bool> SqliteEngine::HasBatch(const DatasetName& dataset, const std::strin
 Result<SqliteEngine::Select> SqliteEngine::PrepareSelect(Reader kind, std::string_view sql,
                                                          const std::vector<Value>& params) {
   ASSIGN_OR_RETURN(auto lease, AcquireReader(kind));
+  ASSIGN_OR_RETURN(Select select, PrepareOn(std::move(lease), sql));
+  for (size_t i = 0; i < params.size(); ++i)
+    sqlite::Bind(select.stmt.get(), static_cast<int>(i + 1), params[i]);
+  return select;
+}
+
+Result<SqliteEngine::Select> SqliteEngine::PrepareScoped(std::string_view sql,
+                                                         const ReadScope& scope) {
+  ASSIGN_OR_RETURN(auto scoped, sqlite::RewriteForScope(sql, scope));
+  ASSIGN_OR_RETURN(auto lease, AcquireReader(Reader::kUser));
+  sqlite3* db = lease->db();
+  // The views are the engine's own statements: they run with writes to TEMP allowed
+  // and no authorizer, and the connection is read-only again before user SQL is seen.
+  sqlite3_set_authorizer(db, nullptr, nullptr);
+  std::string create = "PRAGMA query_only=OFF;";
+  for (const auto& view : scoped.views) create += view.create_sql + ";";
+  Status created = sqlite::Exec(db, create);
+  Status readonly = sqlite::Exec(db, "PRAGMA query_only=ON");
+  if (!created.ok() || !readonly.ok()) {
+    lease->Discard();
+    return created.ok() ? readonly : created;
+  }
+  ASSIGN_OR_RETURN(StmtPtr count, sqlite::Prepare(db, "SELECT count(*) FROM temp.sqlite_master"));
+  if (sqlite3_step(count.get()) == SQLITE_ROW && sqlite3_column_int64(count.get(), 0) > kMaxTempViews) {
+    lease->Discard();
+  }
+  count.reset();
+  sqlite::ScopeTables* tables = lease->SetScopeTables(std::move(scoped.tables));
+  sqlite3_set_authorizer(db, sqlite::ScopedAuthorizer, tables);
+  auto select = PrepareOn(std::move(lease), scoped.sql);
+  if (select.status().code() == ErrorCode::kPermissionDenied) {
+    return PermissionDenied(select.status().message() +
+                            " (name every dataset as zone.name, e.g. raw.people; datasets "
+                            "you may not read are not visible)");
+  }
+  return select;
+}
+
+Result<SqliteEngine::Select> SqliteEngine::PrepareOn(std::unique_ptr<Lease> lease,
+                                                     std::string_view sql) {
   sqlite3_stmt* raw = nullptr;
   const char* tail = nullptr;
   int rc =
@@ -563,8 +622,6 @@ Result<SqliteEngine::Select> SqliteEngine::PrepareSelect(Reader kind, std::strin
   if (!sqlite3_stmt_readonly(select.stmt.get())) {
     return PermissionDenied("the query would change data; only read-only queries are allowed");
   }
-  for (size_t i = 0; i < params.size(); ++i)
-    sqlite::Bind(select.stmt.get(), static_cast<int>(i + 1), params[i]);
   return select;
 }
 
@@ -577,8 +634,16 @@ Result<std::unique_ptr<RowCursor>> SqliteEngine::RunSelect(Reader kind, std::str
 }
 
 Result<std::unique_ptr<RowCursor>> SqliteEngine::Query(std::string_view sql,
-                                                       const QueryLimits& limits) {
-  return RunSelect(Reader::kUser, sql, limits, {});
+                                                       const QueryLimits& limits,
+                                                       const ReadScope* scope) {
+  if (scope == nullptr) return RunSelect(Reader::kUser, sql, limits, {});
+  ASSIGN_OR_RETURN(Select select, PrepareScoped(sql, *scope));
+  return std::unique_ptr<RowCursor>(
+      std::make_unique<SqliteCursor>(std::move(select.lease), std::move(select.stmt), limits));
+}
+
+void SqliteEngine::SetTransformCompiler(TransformCompiler compiler) {
+  transform_compiler_ = std::move(compiler);
 }
 
 Result<std::unique_ptr<RowCursor>> SqliteEngine::Scan(const DatasetName& dataset, int64_t offset,
@@ -652,7 +717,7 @@ Status SqliteEngine::ScanPartBlocks(const DatasetName& dataset,
   int rc;
   while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
     row_id = sqlite3_column_int64(stmt, 0);
-    for (size_t i = 0; i < n; ++i) cells[i] = ColumnView(stmt, static_cast<int>(i + 1), blob_texts[i]);
+    for (size_t i = 0; i < n; ++i) cells[i] = ReadCell(stmt, static_cast<int>(i + 1), blob_texts[i]);
     RETURN_IF_ERROR(visit(block));
   }
   if (rc != SQLITE_DONE) return sqlite::Error(select.lease->db(), "scan of " + dataset.ToString() + " failed");

@@ -42,7 +42,9 @@ class SqliteEngine final : public Engine {
                                               int parts) override;
   Status ScanPartBlocks(const DatasetName& dataset, const std::vector<std::string>& columns,
                         int part, int parts, const BlockVisitor& visit) override;
-  Result<std::unique_ptr<RowCursor>> Query(std::string_view sql, const QueryLimits& limits) override;
+  Result<std::unique_ptr<RowCursor>> Query(std::string_view sql, const QueryLimits& limits,
+                                           const ReadScope* scope = nullptr) override;
+  void SetTransformCompiler(TransformCompiler compiler) override;
   Result<TableStats> Stats(const DatasetName& dataset) override;
   Status DropDataset(const DatasetName& dataset) override;
   Status CheckIntegrity() override;
@@ -58,7 +60,9 @@ class SqliteEngine final : public Engine {
   // starting with "_": batch ids, quarantined batches); the engine's own scans may.
   enum class Reader { kUser, kInternal };
   Result<std::unique_ptr<Lease>> AcquireReader(Reader kind);
-  void ReleaseReader(Reader kind, sqlite::DbPtr db);
+  // Returns a connection to its pool; `discard` closes it instead (e.g. once it holds
+  // many TEMP views).
+  void ReleaseReader(Reader kind, sqlite::DbPtr db, bool discard);
   // A prepared read-only statement and the pooled connection it runs on (declared first:
   // the statement is finalized before the connection goes back to the pool).
   struct Select {
@@ -66,6 +70,11 @@ class SqliteEngine final : public Engine {
     sqlite::StmtPtr stmt;
   };
   Result<Select> PrepareSelect(Reader kind, std::string_view sql, const std::vector<Value>& params);
+  // Prepares `sql` on `lease` (the lease's authorizer decides what it may read).
+  Result<Select> PrepareOn(std::unique_ptr<Lease> lease, std::string_view sql);
+  // Rewrites a scoped query, creates the TEMP views it reads on the lease's connection
+  // and switches the connection to the scoped authorizer.
+  Result<Select> PrepareScoped(std::string_view sql, const ReadScope& scope);
   Result<std::unique_ptr<RowCursor>> RunSelect(Reader kind, std::string_view sql,
                                                const QueryLimits& limits,
                                                const std::vector<Value>& params);
@@ -77,6 +86,8 @@ class SqliteEngine final : public Engine {
   void CheckpointLoop();
 
   const std::string dir_;
+  // Set once before the first scoped query; read by user connections' transform function.
+  TransformCompiler transform_compiler_;
   // One writer at a time per zone file; SQLite would serialize them anyway, this keeps
   // waiting writers in-process and fair instead of spinning on busy timeouts.
   std::array<std::mutex, 4> zone_write_mu_;

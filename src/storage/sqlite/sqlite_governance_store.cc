@@ -64,11 +64,6 @@ class SqliteGovernanceStore final : public GovernanceStore {
  public:
   explicit SqliteGovernanceStore(DbPtr db) : db_(std::move(db)) {}
 
-  Status Migrate() {
-    RETURN_IF_ERROR(sqlite::Exec(db_.get(), "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;"));
-    return sqlite::ApplyMigrations(db_.get(), kMigrations);
-  }
-
   Status PutStandard(const StandardRecord& r) override {
     std::lock_guard lock(mu_);
     ASSIGN_OR_RETURN(
@@ -93,6 +88,21 @@ class SqliteGovernanceStore final : public GovernanceStore {
                      ColumnText(s.get(), 3)});
     }
     return out;
+  }
+
+  Result<std::optional<StandardRecord>> GetStandard(const std::string& kind,
+                                                    const std::string& id) override {
+    std::lock_guard lock(mu_);
+    ASSIGN_OR_RETURN(StmtPtr s, sqlite::Prepare(db_.get(),
+                                                "SELECT kind, id, json, updated_at FROM "
+                                                "standards WHERE kind = ? AND id = ?"));
+    BindText(s.get(), 1, kind);
+    BindText(s.get(), 2, id);
+    if (sqlite3_step(s.get()) != SQLITE_ROW) return std::optional<StandardRecord>();
+    return std::optional<StandardRecord>(StandardRecord{ColumnText(s.get(), 0),
+                                                        ColumnText(s.get(), 1),
+                                                        ColumnText(s.get(), 2),
+                                                        ColumnText(s.get(), 3)});
   }
 
   Status DeleteStandard(const std::string& kind, const std::string& id) override {
@@ -295,10 +305,8 @@ DELETE FROM quality_issues WHERE run_id IN (
 }  // namespace
 
 Result<std::unique_ptr<GovernanceStore>> OpenSqliteGovernanceStore(const std::string& path) {
-  ASSIGN_OR_RETURN(DbPtr db, sqlite::Open(path, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE));
-  auto store = std::make_unique<SqliteGovernanceStore>(std::move(db));
-  RETURN_IF_ERROR(store->Migrate().WithContext("governance store " + path));
-  return std::unique_ptr<GovernanceStore>(std::move(store));
+  ASSIGN_OR_RETURN(DbPtr db, sqlite::OpenStore(path, kMigrations, "governance store"));
+  return std::unique_ptr<GovernanceStore>(std::make_unique<SqliteGovernanceStore>(std::move(db)));
 }
 
 }  // namespace citydata::storage

@@ -44,6 +44,8 @@ CREATE TABLE tokens (
   created_at TEXT NOT NULL, expires_at TEXT NOT NULL DEFAULT '',
   revoked INTEGER NOT NULL DEFAULT 0);
 )sql",
+    // Users and tokens moved to the identity store (identity.db).
+    "DROP TABLE tokens;",
 };
 
 constexpr std::string_view kJobStates[] = {"running",     "succeeded",   "failed",
@@ -81,13 +83,6 @@ std::string LikePattern(std::string_view text) {
 class SqliteMetaStore final : public MetaStore {
  public:
   explicit SqliteMetaStore(DbPtr db) : db_(std::move(db)) {}
-
-  Status Migrate() {
-    RETURN_IF_ERROR(sqlite::Exec(db_.get(),
-                                 "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; "
-                                 "PRAGMA foreign_keys=ON;"));
-    return sqlite::ApplyMigrations(db_.get(), kMigrations);
-  }
 
   Status AddDepartment(const Department& dept) override {
     std::lock_guard lock(mu_);
@@ -320,40 +315,6 @@ FROM jobs WHERE started_at >= strftime('%Y-%m-%d', 'now', ?) GROUP BY day ORDER 
     return std::make_pair(std::move(out), total);
   }
 
-  Status AddToken(const TokenRecord& t) override {
-    std::lock_guard lock(mu_);
-    ASSIGN_OR_RETURN(StmtPtr s,
-                     sqlite::Prepare(db_.get(), "INSERT INTO tokens VALUES (?, ?, ?, ?, ?, ?, ?)"));
-    BindText(s.get(), 1, t.id);
-    BindText(s.get(), 2, t.name);
-    BindText(s.get(), 3, t.hash);
-    BindText(s.get(), 4, t.role);
-    BindText(s.get(), 5, t.created_at.empty() ? NowIso() : t.created_at);
-    BindText(s.get(), 6, t.expires_at);
-    sqlite3_bind_int(s.get(), 7, t.revoked ? 1 : 0);
-    return sqlite::StepDone(db_.get(), s.get());
-  }
-
-  Result<std::optional<TokenRecord>> FindTokenByHash(const std::string& hash) override {
-    std::lock_guard lock(mu_);
-    ASSIGN_OR_RETURN(StmtPtr s, sqlite::Prepare(db_.get(),
-                                                "SELECT id, name, hash, role, created_at, "
-                                                "expires_at, revoked FROM tokens WHERE hash = ?"));
-    BindText(s.get(), 1, hash);
-    if (sqlite3_step(s.get()) != SQLITE_ROW) return std::optional<TokenRecord>();
-    return std::optional<TokenRecord>(TokenRecord{ColumnText(s.get(), 0), ColumnText(s.get(), 1),
-                                                  ColumnText(s.get(), 2), ColumnText(s.get(), 3),
-                                                  ColumnText(s.get(), 4), ColumnText(s.get(), 5),
-                                                  sqlite3_column_int(s.get(), 6) != 0});
-  }
-
-  Result<int64_t> CountTokens() override {
-    std::lock_guard lock(mu_);
-    ASSIGN_OR_RETURN(StmtPtr s, sqlite::Prepare(db_.get(), "SELECT count(*) FROM tokens"));
-    sqlite3_step(s.get());
-    return static_cast<int64_t>(sqlite3_column_int64(s.get(), 0));
-  }
-
  private:
   static constexpr const char* kDatasetSelect =
       "SELECT id, zone, name, title, description, dept_code, tags, update_cycle, created_at, "
@@ -478,10 +439,8 @@ RETURNING id)sql"));
 std::string_view JobStateName(JobState s) { return kJobStates[static_cast<size_t>(s)]; }
 
 Result<std::unique_ptr<MetaStore>> OpenSqliteMetaStore(const std::string& path) {
-  ASSIGN_OR_RETURN(DbPtr db, sqlite::Open(path, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE));
-  auto store = std::make_unique<SqliteMetaStore>(std::move(db));
-  RETURN_IF_ERROR(store->Migrate().WithContext("metadata store " + path));
-  return std::unique_ptr<MetaStore>(std::move(store));
+  ASSIGN_OR_RETURN(DbPtr db, sqlite::OpenStore(path, kMigrations, "metadata store"));
+  return std::unique_ptr<MetaStore>(std::make_unique<SqliteMetaStore>(std::move(db)));
 }
 
 }  // namespace citydata::storage

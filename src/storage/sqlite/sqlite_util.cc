@@ -132,4 +132,16 @@ Status StepDone(sqlite3* db, sqlite3_stmt* stmt) {
   return Error(db, "store write failed");
 }
 
+Result<DbPtr> OpenStore(const std::string& path, std::span<const char* const> migrations,
+                        std::string_view what) {
+  std::string context = std::string(what) + " " + path;
+  ASSIGN_OR_RETURN(DbPtr db, Open(path, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE));
+  RETURN_IF_ERROR(Exec(db.get(),
+                       "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; "
+                       "PRAGMA foreign_keys=ON;")
+                      .WithContext(context));
+  RETURN_IF_ERROR(ApplyMigrations(db.get(), migrations).WithContext(context));
+  return db;
+}
+
 }  // namespace citydata::storage::sqlite

@@ -66,6 +66,12 @@ Status Commit(sqlite3* db);
 // the file was written by a newer citydata. Append steps; never edit a released one.
 Status ApplyMigrations(sqlite3* db, std::span<const char* const> migrations);
 
+// Opens (creating) the store file at `path` with WAL journaling, synchronous=NORMAL
+// and foreign keys on, and brings its schema up to date with `migrations`. Errors name
+// `what` (e.g. "identity store") and the path.
+Result<DbPtr> OpenStore(const std::string& path, std::span<const char* const> migrations,
+                        std::string_view what);
+
 // Steps a statement that returns no rows; resets it afterwards.
 Status StepDone(sqlite3* db, sqlite3_stmt* stmt);
 

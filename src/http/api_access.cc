@@ -1,0 +1,213 @@
+#include "http/api_access.h"
+
+#include <array>
+
+#include "http/api_support.h"
+#include "http/error_map.h"
+
+namespace citydata::http {
+namespace {
+
+using security::Action;
+
+struct RouteRule {
+  Method method;
+  const char* path;
+  Action action;
+};
+
+// The authorization table: what each route needs (see the role matrix in
+// security/policy.h).
+constexpr RouteRule kRouteRules[] = {
+    {Method::kGet, "/api/v1/session", Action::kSession},
+    {Method::kPost, "/api/v1/logout", Action::kSession},
+    {Method::kGet, "/api/v1/openapi.json", Action::kReadCatalog},
+    {Method::kGet, "/api/v1/overview", Action::kReadCatalog},
+    {Method::kGet, "/api/v1/departments", Action::kReadCatalog},
+    {Method::kPost, "/api/v1/departments", Action::kManageDepartments},
+    {Method::kGet, "/api/v1/datasets", Action::kReadCatalog},
+    {Method::kGet, "/api/v1/datasets/{zone}/{name}", Action::kReadCatalog},
+    {Method::kPatch, "/api/v1/datasets/{zone}/{name}", Action::kEditMetadata},
+    {Method::kPost, "/api/v1/datasets/{zone}/{name}/ingest", Action::kWriteData},
+    {Method::kGet, "/api/v1/datasets/{zone}/{name}/rows", Action::kReadData},
+    {Method::kGet, "/api/v1/datasets/{zone}/{name}/rejects", Action::kReadData},
+    {Method::kGet, "/api/v1/datasets/{zone}/{name}/jobs", Action::kReadCatalog},
+    {Method::kGet, "/api/v1/jobs/{id}", Action::kReadCatalog},
+    {Method::kPost, "/api/v1/query", Action::kReadData},
+    {Method::kGet, "/api/v1/standards/elements", Action::kReadCatalog},
+    {Method::kPost, "/api/v1/standards/elements", Action::kGovern},
+    {Method::kGet, "/api/v1/standards/code-tables", Action::kReadCatalog},
+    {Method::kGet, "/api/v1/standards/code-tables/{id}", Action::kReadCatalog},
+    {Method::kPut, "/api/v1/standards/code-tables/{id}", Action::kGovern},
+    {Method::kGet, "/api/v1/datasets/{zone}/{name}/mapping", Action::kReadCatalog},
+    {Method::kPut, "/api/v1/datasets/{zone}/{name}/mapping", Action::kGovern},
+    {Method::kPost, "/api/v1/datasets/{zone}/{name}/standardize", Action::kGovern},
+    {Method::kPost, "/api/v1/quality/plans", Action::kGovern},
+    {Method::kGet, "/api/v1/datasets/{zone}/{name}/quality/plan", Action::kReadCatalog},
+    {Method::kPost, "/api/v1/datasets/{zone}/{name}/quality/runs", Action::kRunQuality},
+    {Method::kGet, "/api/v1/datasets/{zone}/{name}/quality/runs", Action::kReadCatalog},
+    {Method::kGet, "/api/v1/datasets/{zone}/{name}/quality/runs/{run}", Action::kReadCatalog},
+    {Method::kGet, "/api/v1/datasets/{zone}/{name}/quality/issues", Action::kReadData},
+    {Method::kGet, "/api/v1/datasets/{zone}/{name}/quality/report", Action::kReadData},
+    {Method::kGet, "/api/v1/datasets/{zone}/{name}/quality/suggest", Action::kReadData},
+    {Method::kPost, "/api/v1/jobs/{id}/release", Action::kGovern},
+    {Method::kPost, "/api/v1/jobs/{id}/discard", Action::kGovern},
+    {Method::kGet, "/api/v1/users", Action::kManageUsers},
+    {Method::kPost, "/api/v1/users", Action::kManageUsers},
+    {Method::kPatch, "/api/v1/users/{name}", Action::kManageUsers},
+    {Method::kGet, "/api/v1/tokens", Action::kManageOwnTokens},
+    {Method::kPost, "/api/v1/tokens", Action::kManageOwnTokens},
+    {Method::kDelete, "/api/v1/tokens/{id}", Action::kManageOwnTokens},
+    {Method::kGet, "/api/v1/grants", Action::kSession},
+    {Method::kPost, "/api/v1/grants", Action::kManageGrants},
+    {Method::kDelete, "/api/v1/grants/{id}", Action::kManageGrants},
+    {Method::kGet, "/api/v1/datasets/{zone}/{name}/classification", Action::kReadCatalog},
+    {Method::kPost, "/api/v1/datasets/{zone}/{name}/classification", Action::kRunQuality},
+    {Method::kPut, "/api/v1/datasets/{zone}/{name}/classification/{column}", Action::kGovern},
+    {Method::kPost, "/api/v1/datasets/{zone}/{name}/mask", Action::kGovern},
+    {Method::kGet, "/api/v1/policies/levels", Action::kReadCatalog},
+    {Method::kPut, "/api/v1/policies/levels", Action::kGovern},
+    {Method::kGet, "/api/v1/policies/masking", Action::kReadCatalog},
+    {Method::kPut, "/api/v1/policies/masking", Action::kGovern},
+    {Method::kGet, "/api/v1/audit", Action::kReadAudit},
+    {Method::kGet, "/api/v1/audit/export", Action::kReadAudit},
+    {Method::kGet, "/api/v1/audit/verify", Action::kReadAudit},
+    {Method::kGet, "/api/v1/audit/anchor", Action::kReadAudit},
+    {Method::kPost, "/api/v1/detokenize", Action::kDetokenize},
+    {Method::kPost, "/api/v1/keys/rotate", Action::kManageKeys},
+};
+
+bool IsDatasetAction(Action action) {
+  return action == Action::kReadData || action == Action::kWriteData ||
+         action == Action::kEditMetadata || action == Action::kRunQuality;
+}
+
+// Reads of data, refusals and every change are audited; catalog browsing is not.
+bool Audited(Method method, Action action) {
+  return method != Method::kGet || action == Action::kReadData || action == Action::kReadAudit;
+}
+
+std::string AuditAction(Method method, Action action) {
+  if (action == Action::kReadData) return method == Method::kGet ? "data.read" : "data.query";
+  if (action == Action::kWriteData) return "data.write";
+  return std::string(security::ActionName(action));
+}
+
+audit::Outcome OutcomeFor(int status) {
+  if (status == 401 || status == 403) return audit::Outcome::kDenied;
+  return status < 400 ? audit::Outcome::kAllowed : audit::Outcome::kError;
+}
+
+// The dataset a guarded request names, checked against the policy: OK to proceed.
+Status CheckDataset(const ApiContext& ctx, Request& req, Action action,
+                    const security::Principal& who) {
+  ASSIGN_OR_RETURN(DatasetName name, DatasetParam(req));
+  auto meta = ctx.catalog->Get(name);
+  std::string owner;
+  if (meta.ok()) {
+    owner = meta->dept_code;
+  } else if (meta.status().code() == ErrorCode::kNotFound && action == Action::kWriteData) {
+    // A new dataset: its owner is the department the request names, for a provider
+    // its own.
+    if (who.role == security::Role::kProvider && req.Query("dept").empty()) {
+      req.query["dept"] = who.dept;
+    }
+    owner = req.Query("dept");
+  } else {
+    return meta.status();
+  }
+  security::DatasetRef ref{name, owner};
+  ASSIGN_OR_RETURN(auto decision, ctx.policy->Decide(who, action, &ref));
+  return security::ToStatus(decision);
+}
+
+}  // namespace
+
+std::optional<Action> RouteAction(Method method, const std::string& path) {
+  for (const auto& rule : kRouteRules) {
+    if (rule.method == method && path == rule.path) return rule.action;
+  }
+  return std::nullopt;
+}
+
+bool IsPublicRoute(Method method, const std::string& path) {
+  return method == Method::kPost && path == "/api/v1/login";
+}
+
+Admission Authenticator(const ApiContext& context) {
+  return [&context](Request& req) -> std::optional<Response> {
+    std::string_view auth = req.Header("authorization");
+    constexpr std::string_view kBearer = "Bearer ";
+    Status denied =
+        Unauthenticated("a valid API token is required: send 'Authorization: Bearer <token>'");
+    if (auth.starts_with(kBearer)) {
+      auto who = context.identity->Authenticate(auth.substr(kBearer.size()));
+      if (who.ok()) {
+        req.context = std::move(*who);
+        return std::nullopt;
+      }
+      denied = who.status();
+    }
+    Audit(context, req, "authenticate", req.path, audit::Outcome::kDenied, denied.message());
+    return ErrorResponse(denied);
+  };
+}
+
+const security::Principal& Caller(const Request& req) {
+  return std::any_cast<const security::Principal&>(req.context);
+}
+
+void Audit(const ApiContext& context, const Request& req, const std::string& action,
+           const std::string& target, audit::Outcome outcome, const std::string& detail,
+           int64_t rows) {
+  audit::AuditEvent event;
+  if (const auto* who = std::any_cast<security::Principal>(&req.context)) {
+    event.actor = who->name;
+    event.dept = who->dept;
+  } else {
+    event.actor_kind = audit::ActorKind::kAnonymous;
+  }
+  event.action = action;
+  event.target = target;
+  event.rows = rows;
+  event.purpose = std::string(req.Header("x-purpose"));
+  event.client = req.remote_address;
+  event.outcome = outcome;
+  event.detail = std::string(MethodName(req.method)) + " " + req.path +
+                 (detail.empty() ? "" : ": " + detail);
+  // The audit log only fails on an empty action, which the callers never pass.
+  (void)context.audit->Record(std::move(event));
+}
+
+Handler Guarded(const ApiContext& context, Action action, const Endpoint& endpoint) {
+  bool dataset_route = std::string(endpoint.path).find("{zone}/{name}") != std::string::npos;
+  Method method = endpoint.method;
+  Handler inner = endpoint.handler;
+  return [&context, action, dataset_route, method, inner](Request& req) {
+    const security::Principal& who = Caller(req);
+    std::string target = req.path;
+    Status allowed = Status::Ok();
+    if (dataset_route && IsDatasetAction(action)) {
+      auto name = DatasetParam(req);
+      if (name.ok()) target = name->ToString();
+      allowed = CheckDataset(context, req, action, who);
+    } else if (!security::Policy::RoleMayEver(who.role, action)) {
+      allowed = PermissionDenied("the " + std::string(security::RoleName(who.role)) +
+                                 " role may not " + std::string(security::ActionName(action)));
+    }
+    if (!allowed.ok()) {
+      if (allowed.code() == ErrorCode::kPermissionDenied) {
+        Audit(context, req, AuditAction(method, action), target, audit::Outcome::kDenied,
+              allowed.message());
+      }
+      return ErrorResponse(allowed);
+    }
+    Response response = inner(req);
+    if (Audited(method, action)) {
+      Audit(context, req, AuditAction(method, action), target, OutcomeFor(response.status), "");
+    }
+    return response;
+  };
+}
+
+}  // namespace citydata::http

@@ -1,0 +1,252 @@
+#include <mutex>
+#include <nlohmann/json.hpp>
+
+#include "storage/identity_store.h"
+#include "storage/sqlite/sqlite_util.h"
+
+namespace citydata::storage {
+namespace {
+
+using sqlite::BindText;
+using sqlite::ColumnText;
+using sqlite::DbPtr;
+using sqlite::StmtPtr;
+
+// Schema migrations, applied in order (PRAGMA user_version counts them). Append new
+// steps; never edit a released one.
+constexpr const char* kMigrations[] = {
+    R"sql(
+CREATE TABLE users (
+  id TEXT PRIMARY KEY, name TEXT NOT NULL UNIQUE, dept_code TEXT NOT NULL, role TEXT NOT NULL,
+  clearance TEXT NOT NULL, password_hash TEXT NOT NULL DEFAULT '',
+  disabled INTEGER NOT NULL DEFAULT 0, failed_logins INTEGER NOT NULL DEFAULT 0,
+  locked_until TEXT NOT NULL DEFAULT '', created_at TEXT NOT NULL);
+CREATE TABLE tokens (
+  id TEXT PRIMARY KEY, user_id TEXT NOT NULL REFERENCES users(id), name TEXT NOT NULL,
+  hash TEXT NOT NULL UNIQUE, kind TEXT NOT NULL, created_at TEXT NOT NULL,
+  expires_at TEXT NOT NULL DEFAULT '', revoked INTEGER NOT NULL DEFAULT 0);
+CREATE INDEX tokens_by_user ON tokens (user_id, created_at);
+CREATE TABLE grants (
+  id TEXT PRIMARY KEY, user_id TEXT NOT NULL REFERENCES users(id), zone TEXT NOT NULL,
+  dataset TEXT NOT NULL, columns TEXT NOT NULL DEFAULT '[]', purpose TEXT NOT NULL DEFAULT '',
+  expires_at TEXT NOT NULL DEFAULT '', granted_by TEXT NOT NULL, created_at TEXT NOT NULL,
+  revoked_at TEXT NOT NULL DEFAULT '');
+CREATE INDEX grants_by_user ON grants (user_id);
+)sql",
+};
+
+constexpr const char* kUserSelect =
+    "SELECT id, name, dept_code, role, clearance, password_hash, disabled, failed_logins, "
+    "locked_until, created_at FROM users";
+constexpr const char* kTokenSelect =
+    "SELECT id, user_id, name, hash, kind, created_at, expires_at, revoked FROM tokens";
+constexpr const char* kGrantSelect =
+    "SELECT id, user_id, zone, dataset, columns, purpose, expires_at, granted_by, created_at, "
+    "revoked_at FROM grants";
+
+UserRecord ReadUser(sqlite3_stmt* s) {
+  return {ColumnText(s, 0),          ColumnText(s, 1),          ColumnText(s, 2),
+          ColumnText(s, 3),          ColumnText(s, 4),          ColumnText(s, 5),
+          sqlite3_column_int(s, 6) != 0, sqlite3_column_int64(s, 7), ColumnText(s, 8),
+          ColumnText(s, 9)};
+}
+
+TokenRecord ReadToken(sqlite3_stmt* s) {
+  return {ColumnText(s, 0), ColumnText(s, 1), ColumnText(s, 2), ColumnText(s, 3),
+          ColumnText(s, 4), ColumnText(s, 5), ColumnText(s, 6), sqlite3_column_int(s, 7) != 0};
+}
+
+GrantRecord ReadGrant(sqlite3_stmt* s) {
+  GrantRecord g;
+  g.id = ColumnText(s, 0);
+  g.user_id = ColumnText(s, 1);
+  g.dataset.zone = ParseZone(ColumnText(s, 2)).value();
+  g.dataset.name = ColumnText(s, 3);
+  auto columns = nlohmann::json::parse(ColumnText(s, 4), nullptr, false);
+  if (columns.is_array()) {
+    for (const auto& c : columns) {
+      if (c.is_string()) g.columns.push_back(c.get<std::string>());
+    }
+  }
+  g.purpose = ColumnText(s, 5);
+  g.expires_at = ColumnText(s, 6);
+  g.granted_by = ColumnText(s, 7);
+  g.created_at = ColumnText(s, 8);
+  g.revoked_at = ColumnText(s, 9);
+  return g;
+}
+
+// Binds the user's fields in table order, the id first.
+void BindUser(sqlite3_stmt* s, const UserRecord& u) {
+  BindText(s, 1, u.id);
+  BindText(s, 2, u.name);
+  BindText(s, 3, u.dept_code);
+  BindText(s, 4, u.role);
+  BindText(s, 5, u.clearance);
+  BindText(s, 6, u.password_hash);
+  sqlite3_bind_int(s, 7, u.disabled ? 1 : 0);
+  sqlite3_bind_int64(s, 8, u.failed_logins);
+  BindText(s, 9, u.locked_until);
+  BindText(s, 10, u.created_at);
+}
+
+class SqliteIdentityStore final : public IdentityStore {
+ public:
+  explicit SqliteIdentityStore(DbPtr db) : db_(std::move(db)) {}
+
+  Status AddUser(const UserRecord& user) override {
+    std::lock_guard lock(mu_);
+    ASSIGN_OR_RETURN(StmtPtr s, sqlite::Prepare(db_.get(), "INSERT INTO users VALUES "
+                                                           "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"));
+    BindUser(s.get(), user);
+    Status st = sqlite::StepDone(db_.get(), s.get());
+    if (st.code() == ErrorCode::kAlreadyExists) {
+      return AlreadyExists("user '" + user.name + "' already exists");
+    }
+    return st;
+  }
+
+  Status UpdateUser(const UserRecord& user) override {
+    std::lock_guard lock(mu_);
+    ASSIGN_OR_RETURN(StmtPtr s,
+                     sqlite::Prepare(db_.get(), "UPDATE users SET name = ?2, dept_code = ?3, "
+                                                "role = ?4, clearance = ?5, password_hash = ?6, "
+                                                "disabled = ?7, failed_logins = ?8, "
+                                                "locked_until = ?9, created_at = ?10 "
+                                                "WHERE id = ?1"));
+    BindUser(s.get(), user);
+    RETURN_IF_ERROR(sqlite::StepDone(db_.get(), s.get()));
+    if (sqlite3_changes(db_.get()) == 0) return NotFound("no user has id '" + user.id + "'");
+    return Status::Ok();
+  }
+
+  Result<std::optional<UserRecord>> FindUserById(const std::string& id) override {
+    return FindUser(" WHERE id = ?", id);
+  }
+
+  Result<std::optional<UserRecord>> FindUserByName(const std::string& name) override {
+    return FindUser(" WHERE name = ?", name);
+  }
+
+  Result<std::vector<UserRecord>> ListUsers() override {
+    std::lock_guard lock(mu_);
+    ASSIGN_OR_RETURN(StmtPtr s, sqlite::Prepare(db_.get(), std::string(kUserSelect) +
+                                                               " ORDER BY name"));
+    std::vector<UserRecord> out;
+    while (sqlite3_step(s.get()) == SQLITE_ROW) out.push_back(ReadUser(s.get()));
+    return out;
+  }
+
+  Status AddToken(const TokenRecord& t) override {
+    std::lock_guard lock(mu_);
+    ASSIGN_OR_RETURN(StmtPtr s,
+                     sqlite::Prepare(db_.get(), "INSERT INTO tokens VALUES (?, ?, ?, ?, ?, ?, ?, ?)"));
+    BindText(s.get(), 1, t.id);
+    BindText(s.get(), 2, t.user_id);
+    BindText(s.get(), 3, t.name);
+    BindText(s.get(), 4, t.hash);
+    BindText(s.get(), 5, t.kind);
+    BindText(s.get(), 6, t.created_at);
+    BindText(s.get(), 7, t.expires_at);
+    sqlite3_bind_int(s.get(), 8, t.revoked ? 1 : 0);
+    return sqlite::StepDone(db_.get(), s.get());
+  }
+
+  Result<std::optional<TokenRecord>> FindTokenByHash(const std::string& hash) override {
+    std::lock_guard lock(mu_);
+    ASSIGN_OR_RETURN(StmtPtr s,
+                     sqlite::Prepare(db_.get(), std::string(kTokenSelect) + " WHERE hash = ?"));
+    BindText(s.get(), 1, hash);
+    if (sqlite3_step(s.get()) != SQLITE_ROW) return std::optional<TokenRecord>();
+    return std::optional<TokenRecord>(ReadToken(s.get()));
+  }
+
+  Result<std::vector<TokenRecord>> ListTokens(const std::string& user_id) override {
+    std::lock_guard lock(mu_);
+    ASSIGN_OR_RETURN(StmtPtr s, sqlite::Prepare(db_.get(), std::string(kTokenSelect) +
+                                                               " WHERE ?1 = '' OR user_id = ?1 "
+                                                               "ORDER BY created_at DESC, id"));
+    BindText(s.get(), 1, user_id);
+    std::vector<TokenRecord> out;
+    while (sqlite3_step(s.get()) == SQLITE_ROW) out.push_back(ReadToken(s.get()));
+    return out;
+  }
+
+  Status RevokeToken(const std::string& id) override {
+    return UpdateById("UPDATE tokens SET revoked = 1 WHERE id = ?1", id, "", "token");
+  }
+
+  Result<int64_t> CountTokens() override {
+    std::lock_guard lock(mu_);
+    ASSIGN_OR_RETURN(StmtPtr s, sqlite::Prepare(db_.get(), "SELECT count(*) FROM tokens"));
+    sqlite3_step(s.get());
+    return static_cast<int64_t>(sqlite3_column_int64(s.get(), 0));
+  }
+
+  Status AddGrant(const GrantRecord& g) override {
+    std::lock_guard lock(mu_);
+    ASSIGN_OR_RETURN(StmtPtr s, sqlite::Prepare(db_.get(), "INSERT INTO grants VALUES "
+                                                           "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"));
+    BindText(s.get(), 1, g.id);
+    BindText(s.get(), 2, g.user_id);
+    BindText(s.get(), 3, ZoneName(g.dataset.zone));
+    BindText(s.get(), 4, g.dataset.name);
+    BindText(s.get(), 5, nlohmann::json(g.columns).dump());
+    BindText(s.get(), 6, g.purpose);
+    BindText(s.get(), 7, g.expires_at);
+    BindText(s.get(), 8, g.granted_by);
+    BindText(s.get(), 9, g.created_at);
+    BindText(s.get(), 10, g.revoked_at);
+    return sqlite::StepDone(db_.get(), s.get());
+  }
+
+  Result<std::vector<GrantRecord>> ListGrants(const std::string& user_id) override {
+    std::lock_guard lock(mu_);
+    ASSIGN_OR_RETURN(StmtPtr s, sqlite::Prepare(db_.get(), std::string(kGrantSelect) +
+                                                               " WHERE ?1 = '' OR user_id = ?1 "
+                                                               "ORDER BY created_at, id"));
+    BindText(s.get(), 1, user_id);
+    std::vector<GrantRecord> out;
+    while (sqlite3_step(s.get()) == SQLITE_ROW) out.push_back(ReadGrant(s.get()));
+    return out;
+  }
+
+  Status RevokeGrant(const std::string& id, const std::string& revoked_at) override {
+    return UpdateById("UPDATE grants SET revoked_at = ?2 WHERE id = ?1", id, revoked_at, "grant");
+  }
+
+ private:
+  Result<std::optional<UserRecord>> FindUser(const char* where, const std::string& key) {
+    std::lock_guard lock(mu_);
+    ASSIGN_OR_RETURN(StmtPtr s, sqlite::Prepare(db_.get(), std::string(kUserSelect) + where));
+    BindText(s.get(), 1, key);
+    if (sqlite3_step(s.get()) != SQLITE_ROW) return std::optional<UserRecord>();
+    return std::optional<UserRecord>(ReadUser(s.get()));
+  }
+
+  // Runs `sql` with ?1 = id and ?2 = value; NotFound naming `what` when no row changed.
+  Status UpdateById(const char* sql, const std::string& id, const std::string& value,
+                    const char* what) {
+    std::lock_guard lock(mu_);
+    ASSIGN_OR_RETURN(StmtPtr s, sqlite::Prepare(db_.get(), sql));
+    BindText(s.get(), 1, id);
+    if (sqlite3_bind_parameter_count(s.get()) >= 2) BindText(s.get(), 2, value);
+    RETURN_IF_ERROR(sqlite::StepDone(db_.get(), s.get()));
+    if (sqlite3_changes(db_.get()) == 0) {
+      return NotFound(std::string("no ") + what + " has id '" + id + "'");
+    }
+    return Status::Ok();
+  }
+
+  std::mutex mu_;
+  DbPtr db_;  // GUARDED_BY(mu_)
+};
+
+}  // namespace
+
+Result<std::unique_ptr<IdentityStore>> OpenSqliteIdentityStore(const std::string& path) {
+  ASSIGN_OR_RETURN(DbPtr db, sqlite::OpenStore(path, kMigrations, "identity store"));
+  return std::unique_ptr<IdentityStore>(std::make_unique<SqliteIdentityStore>(std::move(db)));
+}
+
+}  // namespace citydata::storage

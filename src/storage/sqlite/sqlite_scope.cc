@@ -1,0 +1,255 @@
+#include "storage/sqlite/sqlite_scope.h"
+
+#include <algorithm>
+#include <cstdio>
+#include <cstring>
+#include <functional>
+#include <memory>
+#include <optional>
+
+#include "storage/sqlite/sqlite_util.h"
+
+namespace citydata::storage::sqlite {
+namespace {
+
+constexpr std::string_view kViewPrefix = "_cd_view_";
+constexpr const char* kTransformFunction = "_cd_transform";
+
+// A lexical token of SQLite's SQL: enough to find identifiers and dots, and to skip
+// what may not be rewritten (string literals, comments).
+struct Token {
+  enum class Kind { kIdentifier, kDot, kTrivia, kOther };
+  Kind kind;
+  size_t begin, end;  // byte range in the text
+  std::string ident;  // kIdentifier: the unquoted name, ASCII lower-cased
+};
+
+bool IsIdentStart(unsigned char c) { return std::isalpha(c) || c == '_' || c >= 0x80; }
+bool IsIdentPart(unsigned char c) { return IsIdentStart(c) || std::isdigit(c) || c == '$'; }
+
+std::string Lower(std::string_view s) {
+  std::string out(s);
+  for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return out;
+}
+
+// The end of a quoted run starting at `i` (the opening quote); a doubled closing quote
+// is an escaped one. An unterminated run ends with the text.
+size_t QuotedEnd(std::string_view s, size_t i, char close, std::string* unquoted) {
+  for (size_t j = i + 1; j < s.size(); ++j) {
+    if (s[j] != close) {
+      if (unquoted) *unquoted += s[j];
+    } else if (close != ']' && j + 1 < s.size() && s[j + 1] == close) {
+      if (unquoted) *unquoted += close;
+      ++j;
+    } else {
+      return j + 1;
+    }
+  }
+  return s.size();
+}
+
+Token NextToken(std::string_view s, size_t i) {
+  unsigned char c = static_cast<unsigned char>(s[i]);
+  if (std::isspace(c)) {
+    size_t j = i;
+    while (j < s.size() && std::isspace(static_cast<unsigned char>(s[j]))) ++j;
+    return {Token::Kind::kTrivia, i, j, ""};
+  }
+  if (s.substr(i, 2) == "--") {
+    size_t nl = s.find('\n', i);
+    return {Token::Kind::kTrivia, i, nl == std::string_view::npos ? s.size() : nl + 1, ""};
+  }
+  if (s.substr(i, 2) == "/*") {
+    size_t end = s.find("*/", i + 2);
+    return {Token::Kind::kTrivia, i, end == std::string_view::npos ? s.size() : end + 2, ""};
+  }
+  if (c == '\'') return {Token::Kind::kOther, i, QuotedEnd(s, i, '\'', nullptr), ""};
+  if (c == '"' || c == '`' || c == '[') {
+    std::string name;
+    size_t end = QuotedEnd(s, i, c == '[' ? ']' : static_cast<char>(c), &name);
+    return {Token::Kind::kIdentifier, i, end, Lower(name)};
+  }
+  if (c == '.') return {Token::Kind::kDot, i, i + 1, ""};
+  if (IsIdentStart(c)) {
+    size_t j = i;
+    while (j < s.size() && IsIdentPart(static_cast<unsigned char>(s[j]))) ++j;
+    return {Token::Kind::kIdentifier, i, j, Lower(s.substr(i, j - i))};
+  }
+  if (std::isdigit(c)) {
+    // A number such as 1.5 or 1e3 is one token, so its dot is not a qualifier.
+    size_t j = i;
+    while (j < s.size() && (IsIdentPart(static_cast<unsigned char>(s[j])) || s[j] == '.')) ++j;
+    return {Token::Kind::kOther, i, j, ""};
+  }
+  return {Token::Kind::kOther, i, i + 1, ""};
+}
+
+std::vector<Token> Tokenize(std::string_view sql) {
+  std::vector<Token> tokens;
+  for (size_t i = 0; i < sql.size();) {
+    tokens.push_back(NextToken(sql, i));
+    i = tokens.back().end;
+  }
+  return tokens;
+}
+
+// The index of the next non-trivia token at or after `i`, or tokens.size().
+size_t Significant(const std::vector<Token>& tokens, size_t i) {
+  while (i < tokens.size() && tokens[i].kind == Token::Kind::kTrivia) ++i;
+  return i;
+}
+
+std::optional<Zone> ZoneOf(const std::string& ident) {
+  for (Zone z : kAllZones) {
+    if (ZoneName(z) == ident) return z;
+  }
+  return std::nullopt;
+}
+
+std::string Hex64(uint64_t v) {
+  char buf[17];
+  std::snprintf(buf, sizeof(buf), "%016llx", static_cast<unsigned long long>(v));
+  return buf;
+}
+
+std::string SqlString(std::string_view text) {
+  std::string out = "'";
+  for (char c : text) {
+    if (c == '\'') out += '\'';
+    out += c;
+  }
+  return out + "'";
+}
+
+ScopedView MakeView(const DatasetView& view) {
+  std::string select;
+  for (const auto& column : view.columns) {
+    if (!select.empty()) select += ", ";
+    std::string ref = QuoteIdent(column.name);
+    if (column.transform.empty()) {
+      select += ref;
+    } else {
+      select += std::string(kTransformFunction) + "(" + SqlString(column.transform) + ", " + ref +
+                ") AS " + ref;
+    }
+  }
+  if (select.empty()) select = "NULL AS " + QuoteIdent("no visible column");
+  std::string body = "SELECT " + select + " FROM " + std::string(ZoneName(view.dataset.zone)) +
+                     "." + QuoteIdent(view.dataset.name);
+  // The name changes with the definition, so a connection that built an older view of
+  // the dataset (before a grant or a policy changed) builds the new one alongside it.
+  std::string name = std::string(kViewPrefix) + Hex64(std::hash<std::string>{}(body));
+  return {name, "CREATE TEMP VIEW IF NOT EXISTS " + QuoteIdent(name) + " AS " + body};
+}
+
+void TransformValue(sqlite3_context* ctx, int, sqlite3_value** argv) {
+  auto* transform = static_cast<ValueTransform*>(sqlite3_get_auxdata(ctx, 0));
+  std::unique_ptr<ValueTransform> compiled;
+  if (transform == nullptr) {
+    const auto* compiler = static_cast<const TransformCompiler*>(sqlite3_user_data(ctx));
+    if (!*compiler) {
+      sqlite3_result_error(ctx, "column transforms are not configured on this engine", -1);
+      return;
+    }
+    const char* spec = reinterpret_cast<const char*>(sqlite3_value_text(argv[0]));
+    auto result = (*compiler)(spec == nullptr ? "" : spec);
+    if (!result.ok()) {
+      sqlite3_result_error(ctx, result.status().message().c_str(), -1);
+      return;
+    }
+    compiled = std::make_unique<ValueTransform>(std::move(*result));
+    transform = compiled.get();
+  }
+  std::optional<std::string_view> in;
+  if (sqlite3_value_type(argv[1]) != SQLITE_NULL) {
+    const char* text = reinterpret_cast<const char*>(sqlite3_value_text(argv[1]));
+    in = std::string_view(text, static_cast<size_t>(sqlite3_value_bytes(argv[1])));
+  }
+  std::optional<std::string> out = (*transform)(in);
+  if (out) {
+    sqlite3_result_text(ctx, out->data(), static_cast<int>(out->size()), SQLITE_TRANSIENT);
+  } else {
+    sqlite3_result_null(ctx);
+  }
+  // Cached for the statement's later rows when the spec is a constant (it always is in
+  // the views); SQLite deletes it at once otherwise.
+  if (compiled) {
+    sqlite3_set_auxdata(ctx, 0, compiled.release(),
+                        [](void* p) { delete static_cast<ValueTransform*>(p); });
+  }
+}
+
+}  // namespace
+
+Result<ScopedQuery> RewriteForScope(std::string_view sql, const ReadScope& scope) {
+  std::vector<Token> tokens = Tokenize(sql);
+  ScopedQuery out;
+  size_t copied = 0;
+  for (size_t i = 0; i < tokens.size(); ++i) {
+    const Token& zone_token = tokens[i];
+    if (zone_token.kind != Token::Kind::kIdentifier) continue;
+    std::optional<Zone> zone = ZoneOf(zone_token.ident);
+    size_t dot = Significant(tokens, i + 1);
+    if (!zone || dot >= tokens.size() || tokens[dot].kind != Token::Kind::kDot) continue;
+    size_t name = Significant(tokens, dot + 1);
+    if (name >= tokens.size() || tokens[name].kind != Token::Kind::kIdentifier) continue;
+    DatasetName dataset{*zone, tokens[name].ident};
+    ASSIGN_OR_RETURN(std::optional<DatasetView> view, scope.resolve(dataset));
+    if (!view) {
+      return PermissionDenied("you may not read " + dataset.ToString() +
+                              " (it does not exist or no grant lets you read it)");
+    }
+    ScopedView scoped = MakeView(*view);
+    out.sql.append(sql.substr(copied, zone_token.begin - copied));
+    out.sql += "temp." + QuoteIdent(scoped.name);
+    copied = tokens[name].end;
+    bool seen = false;
+    for (const auto& v : out.views) seen = seen || v.name == scoped.name;
+    if (!seen) {
+      out.views.push_back(std::move(scoped));
+      out.tables.push_back(dataset.ToString());
+    }
+    i = name;
+  }
+  out.sql.append(sql.substr(copied));
+  return out;
+}
+
+int ScopedAuthorizer(void* user_data, int action, const char* arg1, const char* arg2,
+                     const char* db_name, const char* view_name) {
+  switch (action) {
+    case SQLITE_SELECT:
+    case SQLITE_FUNCTION:
+    case SQLITE_RECURSIVE:
+      return SQLITE_OK;
+    case SQLITE_READ: {
+      if (arg1 == nullptr || std::strncmp(arg1, "sqlite_", 7) == 0) return SQLITE_DENY;
+      bool through_scope_view =
+          view_name != nullptr && std::string_view(view_name).starts_with(kViewPrefix);
+      bool temp = db_name != nullptr && std::strcmp(db_name, "temp") == 0;
+      if (arg2 != nullptr && arg2[0] == '\0' && db_name != nullptr && !temp) {
+        const auto& tables = *static_cast<const ScopeTables*>(user_data);
+        std::string table = std::string(db_name) + "." + arg1;
+        return std::find(tables.begin(), tables.end(), table) != tables.end() ? SQLITE_OK
+                                                                               : SQLITE_DENY;
+      }
+      // Engine-internal tables ("_...") are never in a scope, so no view reads them.
+      return through_scope_view || (temp && std::string_view(arg1).starts_with(kViewPrefix))
+                 ? SQLITE_OK
+                 : SQLITE_DENY;
+    }
+    default:
+      return SQLITE_DENY;
+  }
+}
+
+Status RegisterTransformFunction(sqlite3* db, const TransformCompiler* compiler) {
+  int rc = sqlite3_create_function_v2(db, kTransformFunction, 2, SQLITE_UTF8 | SQLITE_INNOCUOUS,
+                                      const_cast<TransformCompiler*>(compiler), TransformValue,
+                                      nullptr, nullptr, nullptr);
+  if (rc != SQLITE_OK) return Error(db, "registering the transform function");
+  return Status::Ok();
+}
+
+}  // namespace citydata::storage::sqlite

@@ -1,0 +1,155 @@
+#include "storage/sqlite/sqlite_scope.h"
+
+#include <gtest/gtest.h>
+#include <unistd.h>
+
+#include <filesystem>
+
+#include "storage/sqlite/sqlite_engine.h"
+
+namespace citydata::storage {
+namespace {
+
+std::string Text(const Value& v) {
+  if (const auto* s = std::get_if<std::string>(&v)) return *s;
+  if (const auto* i = std::get_if<int64_t>(&v)) return std::to_string(*i);
+  return IsNull(v) ? "NULL" : "?";
+}
+
+DatasetView View(const std::string& name, std::vector<ColumnView> columns) {
+  DatasetView view;
+  view.dataset.zone = Zone::kRaw;
+  view.dataset.name = name;
+  view.columns = std::move(columns);
+  return view;
+}
+
+// A scope showing only `view`.
+ReadScope ScopeOf(DatasetView view) {
+  return {[view](const DatasetName& d) -> Result<std::optional<DatasetView>> {
+    if (d == view.dataset) return std::optional<DatasetView>(view);
+    return std::optional<DatasetView>();
+  }};
+}
+
+// A transform that keeps the first character and stars the rest, like a display mask.
+Result<ValueTransform> TestCompiler(std::string_view spec) {
+  if (spec != "star") return InvalidArgument("unknown transform '" + std::string(spec) + "'");
+  return ValueTransform([](std::optional<std::string_view> v) -> std::optional<std::string> {
+    if (!v || v->empty()) return std::nullopt;
+    return std::string(v->substr(0, 1)) + std::string(v->size() - 1, '*');
+  });
+}
+
+class ScopeTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    dir_ = std::filesystem::temp_directory_path() /
+           ("citydata_scope_test_" + std::to_string(::getpid()));
+    std::filesystem::remove_all(dir_);
+    std::filesystem::create_directories(dir_);
+    engine_ = std::move(SqliteEngine::Open(dir_.string()).value());
+    engine_->SetTransformCompiler(TestCompiler);
+    Schema people = {{"id_number", ColumnType::kText}, {"name", ColumnType::kText},
+                     {"district", ColumnType::kText}};
+    auto w = engine_->BeginWrite({Zone::kRaw, "people"}, people, WriteMode::kAppend, "").value();
+    ASSERT_TRUE(w->Append({Value(std::string(kSecret)), Value(std::string("张三")),
+                           Value(std::string("东城区"))}).ok());
+    ASSERT_TRUE(w->Append({Value(std::string("110101199001011237")), Value(std::string("李四")),
+                           Value(std::string("西城区"))}).ok());
+    ASSERT_TRUE(w->Commit().ok());
+    Schema other = {{"secret", ColumnType::kText}};
+    auto o = engine_->BeginWrite({Zone::kStd, "other"}, other, WriteMode::kAppend, "").value();
+    ASSERT_TRUE(o->Append({Value(std::string("classified"))}).ok());
+    ASSERT_TRUE(o->Commit().ok());
+    scope_ = ScopeOf(View("people", {{"id_number", "star"}, {"district", ""}}));
+  }
+  void TearDown() override {
+    engine_.reset();
+    std::filesystem::remove_all(dir_);
+  }
+
+  // Every value of every row, as text; or the error.
+  Result<std::vector<std::string>> Run(const std::string& sql, const ReadScope* scope) {
+    ASSIGN_OR_RETURN(auto cursor, engine_->Query(sql, {}, scope));
+    std::vector<std::string> out;
+    std::vector<Value> row;
+    while (true) {
+      ASSIGN_OR_RETURN(bool more, cursor->Next(row));
+      if (!more) break;
+      for (const auto& v : row) out.push_back(Text(v));
+    }
+    return out;
+  }
+
+  static constexpr const char* kSecret = "11010519491231002X";
+  std::filesystem::path dir_;
+  std::unique_ptr<SqliteEngine> engine_;
+  ReadScope scope_;
+};
+
+TEST_F(ScopeTest, QueriesSeeOnlyTransformedValues) {
+  auto rows = Run("SELECT id_number, district FROM raw.people ORDER BY district", &scope_);
+  ASSERT_TRUE(rows.ok()) << rows.status().ToString();
+  EXPECT_EQ(*rows, (std::vector<std::string>{"1*****************", "东城区",
+                                             "1*****************", "西城区"}));
+  for (const char* probe :
+       {"SELECT count(*) FROM raw.people WHERE id_number = '11010519491231002X'",
+        "SELECT count(*) FROM raw.people WHERE substr(id_number, 2, 1) = '1'",
+        "SELECT count(*) FROM raw.people WHERE CAST(id_number AS TEXT) LIKE '110%'",
+        "SELECT count(*) FROM raw.people p JOIN raw.people q ON p.id_number || 'x' = "
+        "'11010519491231002Xx'"}) {
+    auto n = Run(probe, &scope_);
+    ASSERT_TRUE(n.ok()) << probe << ": " << n.status().ToString();
+    EXPECT_EQ(*n, std::vector<std::string>{"0"}) << probe;
+  }
+  auto grouped = Run("SELECT id_number, count(*) FROM raw.people GROUP BY 1", &scope_);
+  ASSERT_TRUE(grouped.ok());
+  EXPECT_EQ(*grouped, (std::vector<std::string>{"1*****************", "2"}));
+}
+
+TEST_F(ScopeTest, EverySpellingOfAReferenceIsRewritten) {
+  for (const char* sql : {"SELECT id_number FROM \"raw\".\"people\" LIMIT 1",
+                          "SELECT id_number FROM raw . people LIMIT 1",
+                          "SELECT id_number FROM [RAW].[People] LIMIT 1",
+                          "SELECT raw.people.id_number FROM raw/* c */.people LIMIT 1",
+                          "WITH t AS (SELECT * FROM raw.people) SELECT id_number FROM t LIMIT 1"}) {
+    auto rows = Run(sql, &scope_);
+    ASSERT_TRUE(rows.ok()) << sql << ": " << rows.status().ToString();
+    EXPECT_EQ(*rows, std::vector<std::string>{"1*****************"}) << sql;
+  }
+  auto literal = Run("SELECT 'raw.people' FROM raw.people LIMIT 1", &scope_);
+  ASSERT_TRUE(literal.ok());
+  EXPECT_EQ(*literal, std::vector<std::string>{"raw.people"});
+}
+
+TEST_F(ScopeTest, WhatTheScopeDoesNotShowCannotBeRead) {
+  EXPECT_EQ(Run("SELECT name FROM raw.people", &scope_).status().code(),
+            ErrorCode::kInvalidArgument);  // no such column in the view
+  EXPECT_EQ(Run("SELECT * FROM std.other", &scope_).status().code(),
+            ErrorCode::kPermissionDenied);
+  EXPECT_EQ(Run("SELECT id_number FROM people", &scope_).status().code(),
+            ErrorCode::kPermissionDenied);  // unqualified: the table itself, refused
+  EXPECT_EQ(Run("SELECT sql FROM sqlite_temp_master", &scope_).status().code(),
+            ErrorCode::kPermissionDenied);
+  // Not even the row count of a table outside the scope.
+  EXPECT_EQ(Run("SELECT count(*) FROM other", &scope_).status().code(),
+            ErrorCode::kPermissionDenied);
+  // The connection goes back to the pool with the default authorizer.
+  auto unscoped = Run("SELECT id_number FROM raw.people ORDER BY district LIMIT 1", nullptr);
+  ASSERT_TRUE(unscoped.ok()) << unscoped.status().ToString();
+  EXPECT_EQ(*unscoped, std::vector<std::string>{kSecret});
+}
+
+TEST(RewriteForScope, LeavesOtherTextAlone) {
+  ReadScope scope = ScopeOf(View("a", {{"x", ""}}));
+  auto q = sqlite::RewriteForScope("SELECT 1.5, t.x FROM raw.a t -- raw.b\n", scope);
+  ASSERT_TRUE(q.ok()) << q.status().ToString();
+  ASSERT_EQ(q->views.size(), 1u);
+  EXPECT_EQ(q->sql, "SELECT 1.5, t.x FROM temp.\"" + q->views[0].name + "\" t -- raw.b\n");
+  EXPECT_EQ(sqlite::RewriteForScope("SELECT * FROM raw.b", scope).status().code(),
+            ErrorCode::kPermissionDenied);
+}
+
+}  // namespace
+}  // namespace citydata::storage
