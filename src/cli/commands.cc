@@ -5,6 +5,7 @@
 
 #include "cli/governance_commands.h"
 #include "cli/query_command.h"
+#include "cli/security_commands.h"
 #include "cli/session.h"
 #include "core/json_util.h"
 #include "core/types.h"
@@ -284,6 +285,7 @@ void RegisterClientCommands(CLI::App& app, GlobalOptions& options) {
   AddQueryCommand(app, options);
   AddStandardsCommands(app, options);
   AddQualityCommands(app, options);
+  AddSecurityCommands(app, options);
 }
 
 }  // namespace citydata::cli

@@ -52,26 +52,26 @@ void AddElements(CLI::App& standards, GlobalOptions& g) {
       return Status::Ok();
     });
   });
-  auto* import = standards.add_subcommand("import", "Import data elements from a CSV or JSON file");
+  auto* import_cmd =
+      standards.add_subcommand("import", "Import data elements from a CSV or JSON file");
   auto file = std::make_shared<std::string>();
-  import->add_option("file", *file, "elements.csv or elements.json")
+  import_cmd->add_option("file", *file, "elements.csv or elements.json")
       ->required()
       ->check(CLI::ExistingFile);
-  import->callback([&g, file] {
+  import_cmd->callback([&g, file] {
     Run(g, [&](Session& s) -> Status {
       ASSIGN_OR_RETURN(std::string text, ReadFile(*file));
-  bool csv = std::filesystem::path(*file).extension() == ".csv";
-  json r;
-  RETURN_IF_ERROR(SendText(
-      s, "POST", std::string("/api/v1/standards/elements?format=") + (csv ? "csv" : "json"), text,
-      csv ? "text/csv" : "application/json", r));
-  if (s.format() == OutputFormat::kJson) return PrintJson(r), Status::Ok();
-  std::cout << "imported " << CellText(r["total"]) << " data elements\n";
-  return Status::Ok();
-});
-}  // namespace
-);
-}  // namespace citydata::cli
+      bool csv = std::filesystem::path(*file).extension() == ".csv";
+      json r;
+      RETURN_IF_ERROR(SendText(
+          s, "POST", std::string("/api/v1/standards/elements?format=") + (csv ? "csv" : "json"),
+          text, csv ? "text/csv" : "application/json", r));
+      if (s.format() == OutputFormat::kJson) return PrintJson(r), Status::Ok();
+      std::cout << "imported " << CellText(r["total"]) << " data elements\n";
+      return Status::Ok();
+    });
+  });
+}
 
 void AddCodes(CLI::App& standards, GlobalOptions& g) {
   auto* cmd = standards.add_subcommand("codes", "List code tables (代码表), or show one");
@@ -110,22 +110,23 @@ void AddCodes(CLI::App& standards, GlobalOptions& g) {
   auto file = std::make_shared<std::string>();
   auto table_id = std::make_shared<std::string>();
   auto name = std::make_shared<std::string>();
-  import->add_option("file", *file, "CSV file")->required()->check(CLI::ExistingFile);
-  import->add_option("--id", *table_id, "table id, e.g. GB/T 2260 or local.street")->required();
-  import->add_option("--name", *name, "table name");
-  import->callback([&g, file, table_id, name] {
+  import_cmd->add_option("file", *file, "CSV file")->required()->check(CLI::ExistingFile);
+  import_cmd->add_option("--id", *table_id, "table id, e.g. GB/T 2260 or local.street")->required();
+  import_cmd->add_option("--name", *name, "table name");
+  import_cmd->callback([&g, file, table_id, name] {
     Run(g, [&](Session& s) -> Status {
       ASSIGN_OR_RETURN(std::string text, ReadFile(*file));
-  json r;
-  RETURN_IF_ERROR(SendText(s, "PUT",
-                           "/api/v1/standards/code-tables/" + UrlEncode(*table_id) +
-                               QueryString({{"format", "csv"}, {"name", *name}}),
-                           text, "text/csv", r));
-  if (s.format() == OutputFormat::kJson) return PrintJson(r), Status::Ok();
-  std::cout << "imported code table " << *table_id << " (" << r["entries"].size() << " entries)\n";
-  return Status::Ok();
-});
-});
+      json r;
+      RETURN_IF_ERROR(SendText(s, "PUT",
+                               "/api/v1/standards/code-tables/" + UrlEncode(*table_id) +
+                                   QueryString({{"format", "csv"}, {"name", *name}}),
+                               text, "text/csv", r));
+      if (s.format() == OutputFormat::kJson) return PrintJson(r), Status::Ok();
+      std::cout << "imported code table " << *table_id << " (" << r["entries"].size()
+                << " entries)\n";
+      return Status::Ok();
+    });
+  });
 }
 
 void PrintMapping(const json& items, OutputFormat format) {

@@ -34,6 +34,7 @@ class Session {
   static Status StatusFromBody(int http_status, const std::string& body);
 
   HttpClient& client() { return client_; }
+  const ClientSettings& settings() const { return settings_; }
   OutputFormat format() const { return format_; }
 
  private:

@@ -1,6 +1,8 @@
 #include "cli/settings.h"
 
+#include <fcntl.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include <cstdlib>
 #include <filesystem>
@@ -37,21 +39,23 @@ ClientSettings ResolveSettings(const std::string& flag_server, const std::string
   return s;
 }
 
-namespace {
-
 Status SaveSettings(const ClientSettings& settings) {
   fs::path path = SettingsPath();
   std::error_code ec;
   if (path.has_parent_path()) fs::create_directories(path.parent_path(), ec);
+  // Created 0600 before anything is written: the token is never readable by others.
+  int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, S_IRUSR | S_IWUSR);
+  if (fd < 0 || ::fchmod(fd, S_IRUSR | S_IWUSR) != 0) {
+    if (fd >= 0) ::close(fd);
+    return Internal("cannot write CLI settings to " + path.string());
+  }
+  ::close(fd);
   std::ofstream out(path, std::ios::trunc);
   if (!out) return Internal("cannot write CLI settings to " + path.string());
   out << nlohmann::json{{"server", settings.server}, {"token", settings.token}}.dump(2) << "\n";
   out.close();
-  ::chmod(path.c_str(), S_IRUSR | S_IWUSR);
-  return Status::Ok();
+  return out ? Status::Ok() : Internal("cannot write CLI settings to " + path.string());
 }
-
-}  // namespace
 
 Result<bool> ClaimSettings(const ClientSettings& settings) {
   std::ifstream in(SettingsPath());

@@ -20,6 +20,8 @@ struct ClientSettings {
 std::string SettingsPath();
 // Resolves settings from flags (empty = not given), environment and file.
 ClientSettings ResolveSettings(const std::string& flag_server, const std::string& flag_token);
+// Writes `settings` to the settings file (mode 0600), replacing what it held.
+Status SaveSettings(const ClientSettings& settings);
 // Saves `settings` for a server this process started, unless the settings file already
 // names another server: an operator's saved connection is never replaced silently.
 // Returns whether it saved.

@@ -221,7 +221,7 @@ class CatalogApi : public std::enable_shared_from_this<CatalogApi> {
     auto scope = ctx_.access->ScopeFor(Caller(req));
     if (!scope) {
       TRY_ASSIGN(auto cursor, ctx_.catalog->Rows(name, offset, limit));
-      return BufferedRows(*cursor);
+      return BufferedRows(*AuditedRead(ctx_, req, name.ToString(), "", std::move(cursor)));
     }
     if (limit < 1 || offset < 0) {
       return ErrorResponse(InvalidArgument("limit must be positive and offset not negative"));
@@ -229,7 +229,7 @@ class CatalogApi : public std::enable_shared_from_this<CatalogApi> {
     std::string sql = "SELECT * FROM " + name.ToString() + " LIMIT " + std::to_string(limit) +
                       " OFFSET " + std::to_string(offset);
     TRY_ASSIGN(auto cursor, ctx_.query->Run(sql, limit, std::nullopt, &*scope));
-    return BufferedRows(*cursor);
+    return BufferedRows(*AuditedRead(ctx_, req, name.ToString(), "", std::move(cursor)));
   }
 
   Response Rejects(Request& req) {
@@ -245,6 +245,8 @@ class CatalogApi : public std::enable_shared_from_this<CatalogApi> {
       if (view.masked()) r.raw = "";
       items.push_back(catalog::ToJson(r));
     }
+    Audit(ctx_, req, "data.read", name.ToString(), audit::Outcome::kAllowed, "rejects",
+          static_cast<int64_t>(items.size()));
     return JsonResponse(PageJson(items, page.total, limit, offset));
   }
 
@@ -286,6 +288,8 @@ class CatalogApi : public std::enable_shared_from_this<CatalogApi> {
     auto scope = ctx_.access->ScopeFor(Caller(req));
     TRY_ASSIGN(auto cursor, ctx_.query->Run(sql.value_or(""), max_rows, timeout_ms,
                                             scope ? &*scope : nullptr));
+    // The statement is the detail: it says what was read.
+    cursor = AuditedRead(ctx_, req, "query", sql->substr(0, 2000), std::move(cursor));
     return StreamRows(std::move(cursor), fmt == "csv" ? RowFormat::kCsv : RowFormat::kJson);
   }
 

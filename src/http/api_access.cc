@@ -82,13 +82,15 @@ bool IsDatasetAction(Action action) {
          action == Action::kEditMetadata || action == Action::kRunQuality;
 }
 
-// Reads of data, refusals and every change are audited; catalog browsing is not.
-bool Audited(Method method, Action action) {
-  return method != Method::kGet || action == Action::kReadData || action == Action::kReadAudit;
+// Changes and reads of the audit trail are audited here, reads of data by their
+// handlers (which know the rows returned), refusals always; catalog browsing is not.
+bool AuditedByGuard(Method method, Action action) {
+  if (action == Action::kReadData) return false;
+  return method != Method::kGet || action == Action::kReadAudit;
 }
 
-std::string AuditAction(Method method, Action action) {
-  if (action == Action::kReadData) return method == Method::kGet ? "data.read" : "data.query";
+std::string AuditAction(Action action) {
+  if (action == Action::kReadData) return "data.read";
   if (action == Action::kWriteData) return "data.write";
   return std::string(security::ActionName(action));
 }
@@ -157,9 +159,11 @@ const security::Principal& Caller(const Request& req) {
   return std::any_cast<const security::Principal&>(req.context);
 }
 
-void Audit(const ApiContext& context, const Request& req, const std::string& action,
-           const std::string& target, audit::Outcome outcome, const std::string& detail,
-           int64_t rows) {
+namespace {
+
+audit::AuditEvent EventFor(const Request& req, const std::string& action,
+                           const std::string& target, audit::Outcome outcome,
+                           const std::string& detail, int64_t rows) {
   audit::AuditEvent event;
   if (const auto* who = std::any_cast<security::Principal>(&req.context)) {
     event.actor = who->name;
@@ -175,8 +179,54 @@ void Audit(const ApiContext& context, const Request& req, const std::string& act
   event.outcome = outcome;
   event.detail = std::string(MethodName(req.method)) + " " + req.path +
                  (detail.empty() ? "" : ": " + detail);
+  return event;
+}
+
+class AuditedCursor final : public storage::RowCursor {
+ public:
+  AuditedCursor(std::unique_ptr<storage::RowCursor> inner, audit::AuditEvent event,
+                audit::AuditLog& log)
+      : inner_(std::move(inner)), event_(std::move(event)), log_(log) {}
+  ~AuditedCursor() override {
+    event_.rows = rows_;
+    // Record fails only for an empty action, which AuditedRead never passes.
+    (void)log_.Record(std::move(event_));
+  }
+  const std::vector<std::string>& column_names() const override { return inner_->column_names(); }
+  bool truncated() const override { return inner_->truncated(); }
+  Result<bool> Next(std::vector<Value>& row) override {
+    auto more = inner_->Next(row);
+    if (!more.ok()) {
+      event_.outcome = audit::Outcome::kError;
+      event_.detail += " (" + more.status().message() + ")";
+    } else if (*more) {
+      ++rows_;
+    }
+    return more;
+  }
+
+ private:
+  std::unique_ptr<storage::RowCursor> inner_;
+  audit::AuditEvent event_;
+  audit::AuditLog& log_;
+  int64_t rows_ = 0;
+};
+
+}  // namespace
+
+void Audit(const ApiContext& context, const Request& req, const std::string& action,
+           const std::string& target, audit::Outcome outcome, const std::string& detail,
+           int64_t rows) {
   // The audit log only fails on an empty action, which the callers never pass.
-  (void)context.audit->Record(std::move(event));
+  (void)context.audit->Record(EventFor(req, action, target, outcome, detail, rows));
+}
+
+std::unique_ptr<storage::RowCursor> AuditedRead(const ApiContext& context, const Request& req,
+                                                const std::string& target,
+                                                const std::string& detail,
+                                                std::unique_ptr<storage::RowCursor> cursor) {
+  auto event = EventFor(req, "data.read", target, audit::Outcome::kAllowed, detail, -1);
+  return std::make_unique<AuditedCursor>(std::move(cursor), std::move(event), *context.audit);
 }
 
 Handler Guarded(const ApiContext& context, Action action, const Endpoint& endpoint) {
@@ -197,14 +247,15 @@ Handler Guarded(const ApiContext& context, Action action, const Endpoint& endpoi
     }
     if (!allowed.ok()) {
       if (allowed.code() == ErrorCode::kPermissionDenied) {
-        Audit(context, req, AuditAction(method, action), target, audit::Outcome::kDenied,
+        Audit(context, req, AuditAction(action), target, audit::Outcome::kDenied,
               allowed.message());
       }
       return ErrorResponse(allowed);
     }
     Response response = inner(req);
-    if (Audited(method, action)) {
-      Audit(context, req, AuditAction(method, action), target, OutcomeFor(response.status), "");
+    bool failed_read = action == Action::kReadData && response.status >= 400;
+    if (AuditedByGuard(method, action) || failed_read) {
+      Audit(context, req, AuditAction(action), target, OutcomeFor(response.status), "");
     }
     return response;
   };

@@ -38,4 +38,13 @@ void Audit(const ApiContext& context, const Request& req, const std::string& act
            const std::string& target, audit::Outcome outcome, const std::string& detail,
            int64_t rows = -1);
 
+// Wraps the cursor of a data read so that the read is audited when the cursor is
+// destroyed (after the rows were sent), with the number of rows returned and whether it
+// ended in an error. Routes with the read_data action audit their successful reads
+// this way or with Audit(); the guard audits their refusals.
+std::unique_ptr<storage::RowCursor> AuditedRead(const ApiContext& context, const Request& req,
+                                                const std::string& target,
+                                                const std::string& detail,
+                                                std::unique_ptr<storage::RowCursor> cursor);
+
 }  // namespace citydata::http

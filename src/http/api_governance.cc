@@ -266,6 +266,7 @@ class GovernanceApi : public std::enable_shared_from_this<GovernanceApi> {
   Response Run(Request& req) {
     TRY_ASSIGN(auto name, DatasetParam(req));
     TRY_ASSIGN(json run, ctx_.quality->Run(name, "manual", ""));
+    TRY(WithholdSamples(req, name, run));
     return JsonResponse(run, 201);
   }
 
@@ -282,7 +283,12 @@ class GovernanceApi : public std::enable_shared_from_this<GovernanceApi> {
     TRY_ASSIGN(auto name, DatasetParam(req));
     std::string id = req.path_params["run"];
     TRY_ASSIGN(auto run, ctx_.quality->GetRun(name, id == "latest" ? "" : id));
-    return TextResponse(run.result_json, "application/json; charset=utf-8");
+    json result = json::parse(run.result_json, nullptr, false);
+    if (result.is_discarded()) {
+      return ErrorResponse(Internal("the stored result of run " + run.id + " is not JSON"));
+    }
+    TRY(WithholdSamples(req, name, result));
+    return JsonResponse(result);
   }
 
   Response Issues(Request& req) {
@@ -301,6 +307,8 @@ class GovernanceApi : public std::enable_shared_from_this<GovernanceApi> {
         i.value = kWithheld;
       }
     }
+    Audit(ctx_, req, "data.read", name.ToString(), audit::Outcome::kAllowed, "quality issues",
+          static_cast<int64_t>(page.items.size()));
     if (csv) {
       std::string out = "run_id,rule_id,row_id,key,value\r\n";
       for (const auto& i : page.items) {
@@ -322,6 +330,7 @@ class GovernanceApi : public std::enable_shared_from_this<GovernanceApi> {
   Response Report(Request& req) {
     TRY_ASSIGN(auto name, DatasetParam(req));
     TRY(RequireUnmasked(req, name));
+    Audit(ctx_, req, "data.read", name.ToString(), audit::Outcome::kAllowed, "quality report");
     TRY_ASSIGN(std::string html, ctx_.quality->Report(name, req.Query("run")));
     return TextResponse(std::move(html), "text/html; charset=utf-8");
   }
@@ -329,6 +338,7 @@ class GovernanceApi : public std::enable_shared_from_this<GovernanceApi> {
   Response Suggest(Request& req) {
     TRY_ASSIGN(auto name, DatasetParam(req));
     TRY(RequireUnmasked(req, name));
+    Audit(ctx_, req, "data.read", name.ToString(), audit::Outcome::kAllowed, "rule suggestions");
     TRY_ASSIGN(std::string yaml, ctx_.quality->Suggest(name));
     return TextResponse(std::move(yaml), "application/yaml; charset=utf-8");
   }
@@ -341,6 +351,25 @@ class GovernanceApi : public std::enable_shared_from_this<GovernanceApi> {
   Response Discard(Request& req) {
     TRY_ASSIGN(auto job, ctx_.ingest->Discard(req.path_params["id"]));
     return JsonResponse(catalog::ToJson(job));
+  }
+
+  // A run's samples quote the failing rows' values: a reader who may not read the
+  // dataset, or sees any column masked, gets the counts and row ids without them.
+  Status WithholdSamples(const Request& req, const DatasetName& name, json& run) {
+    auto view = ctx_.access->Resolve(Caller(req), name);
+    if (view.ok() && !view->masked()) return Status::Ok();
+    if (!view.ok() && view.status().code() != ErrorCode::kPermissionDenied) {
+      return view.status();
+    }
+    if (!run.contains("rules") || !run["rules"].is_array()) return Status::Ok();
+    for (auto& rule : run["rules"]) {
+      if (!rule.is_object() || !rule.contains("samples")) continue;
+      for (auto& sample : rule["samples"]) {
+        if (!sample.is_object() || !sample.contains("values")) continue;
+        for (auto& value : sample["values"]) value = kWithheld;
+      }
+    }
+    return Status::Ok();
   }
 
   // The report and the rule suggestions quote the dataset's values: only for readers

@@ -1,0 +1,12 @@
+// `citydata users|login|logout|tokens|grants|classify|policies|mask|detokenize|audit|keys`.
+#pragma once
+
+#include <CLI/CLI.hpp>
+
+#include "cli/commands.h"
+
+namespace citydata::cli {
+
+void AddSecurityCommands(CLI::App& app, GlobalOptions& g);
+
+}  // namespace citydata::cli
