@@ -247,6 +247,8 @@ class GovernanceApi : public std::enable_shared_from_this<GovernanceApi> {
     TRY_ASSIGN(auto target_text, OptionalString(body, "target"));
     TRY_ASSIGN(auto target, ParseDatasetName(target_text.value_or(""), Zone::kStd));
     TRY_ASSIGN(auto result, ctx_.standards->Standardize(source, target));
+    // The new dataset is graded before anyone reads it, as an ingested one is.
+    TRY(ctx_.classification->Classify(target).status());
     return JsonResponse(governance::ToJson(result), 201);
   }
 

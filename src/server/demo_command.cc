@@ -105,6 +105,54 @@ Status GovernCity(const std::string& url, const std::string& token) {
   return Status::Ok();
 }
 
+// The demo's people: one user per role, all with the password kDemoPassword (a
+// synthetic city; a real deployment creates its users with `citydata users add`).
+constexpr const char* kDemoPassword = "citydata-demo";
+struct DemoUser {
+  const char* name;
+  const char* dept;
+  const char* role;
+  const char* clearance;
+  const char* what;
+};
+constexpr DemoUser kDemoUsers[] = {
+    {"steward", "", "steward", "general-4", "governs every dataset, sees up to general-4"},
+    {"gaj_provider", "gaj", "provider", "general-3", "manages 公安局 data"},
+    {"mzj_consumer", "mzj", "consumer", "general-1",
+     "民政局 analyst granted raw.household_registry: sees it masked"},
+    {"auditor", "", "auditor", "general-1", "reads and verifies the audit trail"},
+};
+
+// Creates the demo users and grants the consumer the household registry for a stated
+// purpose, so that every role can be tried in the console and the CLI.
+Status SecureCity(const std::string& url, const std::string& token) {
+  cli::GlobalOptions g;
+  g.server = url;
+  g.token = token;
+  cli::Session session(g);
+  RETURN_IF_ERROR(
+      session.Call("PATCH", "/api/v1/users/admin", {{"password", kDemoPassword}}).status());
+  std::cout << "users (password " << kDemoPassword << "):\n  admin  admin, clearance core\n";
+  for (const auto& u : kDemoUsers) {
+    RETURN_IF_ERROR(session
+                        .Call("POST", "/api/v1/users",
+                              {{"name", u.name},
+                               {"dept", u.dept},
+                               {"role", u.role},
+                               {"clearance", u.clearance},
+                               {"password", kDemoPassword}})
+                        .status());
+    std::cout << "  " << u.name << "  " << u.role << ", clearance " << u.clearance << ": "
+              << u.what << "\n";
+  }
+  return session
+      .Call("POST", "/api/v1/grants",
+            {{"user", "mzj_consumer"},
+             {"dataset", "raw.household_registry"},
+             {"purpose", "低保资格核查"}})
+      .status();
+}
+
 int Demo(const DemoArgs& a) {
   fs::path dir = fs::absolute(a.data_dir);
   if (Status st = PrepareDirectory(dir); !st.ok()) {
@@ -135,6 +183,7 @@ int Demo(const DemoArgs& a) {
   std::cout << "ingesting the departments' files through " << (*app)->url() << " ...\n";
   st = LoadCity(*city, (*app)->url(), token);
   if (st.ok()) st = GovernCity((*app)->url(), token);
+  if (st.ok()) st = SecureCity((*app)->url(), token);
   if (!st.ok()) {
     std::cerr << "error: demo load failed: " << st.message() << "\n";
     return 1;
@@ -143,7 +192,9 @@ int Demo(const DemoArgs& a) {
   bool cli_ready = claimed.ok() && *claimed;
   std::cout << "\ncitydata demo is ready.\n"
             << "  console:  " << (*app)->url() << "/\n"
-            << "  log in with the admin token: " << token << "\n"
+            << "  log in as admin / " << kDemoPassword << " (or any user above), or with the "
+               "admin token: "
+            << token << "\n"
             << "  (also in " << (*app)->admin_token_path() << ")\n"
             << (cli_ready ? "  the CLI is set up: try `citydata datasets` or `citydata query "
                             "\"SELECT count(*) FROM raw.household_registry\"`\n"
@@ -151,6 +202,8 @@ int Demo(const DemoArgs& a) {
                             "or set CITYDATA_SERVER and CITYDATA_TOKEN\n")
             << "  quality:  citydata quality run raw.household_registry; citydata quality issues "
                "raw.household_registry --rule id_valid\n"
+            << "  security: citydata classify raw.household_registry --show; citydata audit "
+               "verify; citydata login mzj_consumer\n"
             << "  API:      " << (*app)->url() << "/api/v1/openapi.json\n"
             << "Press Ctrl-C to stop." << std::endl;
   if (!a.exit_after_load) WaitForTerminationSignal();

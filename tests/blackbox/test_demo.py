@@ -19,7 +19,9 @@ class DemoTest(unittest.TestCase):
                                "--listen", "127.0.0.1:0", "--exit-after-load"],
                               capture_output=True, text=True, env=env, timeout=600)
         self.assertEqual(proc.returncode, 0, proc.stderr)
-        self.assertIn("log in with the admin token", proc.stdout)
+        self.assertIn("log in as admin / citydata-demo", proc.stdout)
+        for user in ("steward", "gaj_provider", "mzj_consumer", "auditor"):
+            self.assertIn("  " + user + "  ", proc.stdout)
         loaded = re.findall(r"raw\.(\w+) .*: (\d+) rows loaded, (\d+) rejected", proc.stdout)
         self.assertGreaterEqual(len(loaded), 7)
         self.assertTrue(all(int(n) > 0 for _, n, _ in loaded))
