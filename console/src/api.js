@@ -36,8 +36,9 @@ function url(path, query = {}) {
   return `${BASE}${path}${search ? `?${search}` : ''}`;
 }
 
-// Turns an error answer into an ApiError (and handles 401).
-function failure(status, text) {
+// Turns an error answer into an ApiError (and handles 401, except for a request sent without a token:
+// a refused login is an answer for the login form, not a lost session).
+function failure(status, text, anonymous = false) {
   let code = 'http_error';
   let message = t('common.httpError', { status });
   try {
@@ -46,7 +47,7 @@ function failure(status, text) {
   } catch {
     // not JSON (e.g. a proxy's HTML page): keep the generic message
   }
-  if (status === 401) {
+  if (status === 401 && !anonymous) {
     clearToken();
     unauthorizedHandler();
   }
@@ -54,9 +55,9 @@ function failure(status, text) {
 }
 
 // `body` is sent as JSON; `text` is sent as written with Content-Type `type` (CSV, YAML).
-// `parse` reads the answer as 'json', 'text' or 'blob'.
+// `parse` reads the answer as 'json', 'text' or 'blob'. `token: null` sends no credential (login).
 async function request(method, path, { query, body, text, type, token = getToken(), parse = 'json' } = {}) {
-  const headers = { Authorization: `Bearer ${token}` };
+  const headers = token === null ? {} : { Authorization: `Bearer ${token}` };
   if (body !== undefined) headers['Content-Type'] = 'application/json';
   if (text !== undefined) headers['Content-Type'] = type;
   let response;
@@ -69,13 +70,14 @@ async function request(method, path, { query, body, text, type, token = getToken
   } catch {
     throw new ApiError(0, 'network_error', t('common.networkError'));
   }
-  if (!response.ok) throw failure(response.status, await response.text());
+  if (!response.ok) throw failure(response.status, await response.text(), token === null);
   return response[parse]();
 }
 
 const datasetPath = (zone, name) => `/datasets/${encodeURIComponent(zone)}/${encodeURIComponent(name)}`;
 const qualityPath = (zone, name) => `${datasetPath(zone, name)}/quality`;
 // Code table ids contain '/' and spaces ("GB/T 2261.1" → GB%2FT%202261.1).
+const classificationPath = (zone, name) => `${datasetPath(zone, name)}/classification`;
 const codeTablePath = (id) => `/standards/code-tables/${encodeURIComponent(id)}`;
 const FILE_TYPES = { csv: 'text/csv', json: 'application/json' };
 
@@ -100,6 +102,8 @@ function ingest(zone, name, file, params, onProgress) {
 }
 
 export const api = {
+  login: (name, password) => request('POST', '/login', { body: { name, password }, token: null }),
+  logout: () => request('POST', '/logout'),
   session: (token) => request('GET', '/session', { token }),
   overview: () => request('GET', '/overview'),
   departments: () => request('GET', '/departments'),
@@ -141,4 +145,24 @@ export const api = {
   issuesCsv: (zone, name, query) =>
     request('GET', `${qualityPath(zone, name)}/issues`, { query: { ...query, format: 'csv' }, parse: 'blob' }),
   qualityReport: (zone, name) => request('GET', `${qualityPath(zone, name)}/report`, { parse: 'text' }),
+
+  // 安全: users, API tokens, grants, classification and grading, policies, the audit trail
+  users: () => request('GET', '/users'),
+  addUser: (user) => request('POST', '/users', { body: user }),
+  updateUser: (name, patch) => request('PATCH', `/users/${encodeURIComponent(name)}`, { body: patch }),
+  tokens: () => request('GET', '/tokens'),
+  createToken: (name, expiresAt) => request('POST', '/tokens', { body: { name, expires_at: expiresAt } }),
+  revokeToken: (id) => request('DELETE', `/tokens/${encodeURIComponent(id)}`),
+  grants: (user) => request('GET', '/grants', { query: { user } }),
+  grant: (grant) => request('POST', '/grants', { body: grant }),
+  revokeGrant: (id) => request('DELETE', `/grants/${encodeURIComponent(id)}`),
+  classification: (zone, name) => request('GET', classificationPath(zone, name)),
+  classify: (zone, name) => request('POST', classificationPath(zone, name)),
+  decideColumn: (zone, name, column, decision) =>
+    request('PUT', `${classificationPath(zone, name)}/${encodeURIComponent(column)}`, { body: decision }),
+  levelPolicy: () => request('GET', '/policies/levels'),
+  audit: (query) => request('GET', '/audit', { query }),
+  verifyAudit: () => request('GET', '/audit/verify'),
+  auditAnchor: () => request('GET', '/audit/anchor'),
+  auditExport: (format) => request('GET', '/audit/export', { query: { format }, parse: 'blob' }),
 };

@@ -1,5 +1,6 @@
 import { createRouter, createWebHistory } from 'vue-router';
 import { getToken, onUnauthorized } from './api.js';
+import { allowed, loadSession } from './session.js';
 import { sections } from './sections.js';
 import AppLayout from './components/AppLayout.vue';
 
@@ -8,7 +9,7 @@ const sectionRoutes = sections.flatMap((section) =>
     name,
     path,
     component,
-    meta: { section: section.name },
+    meta: { section: section.name, roles: section.roles },
   })),
 );
 
@@ -22,8 +23,14 @@ const router = createRouter({
   ],
 });
 
-router.beforeEach((to) => {
-  if (!to.meta.public && !getToken()) return { name: 'login', query: { redirect: to.fullPath } };
+router.beforeEach(async (to) => {
+  if (to.meta.public) return true;
+  if (!getToken()) return { name: 'login', query: { redirect: to.fullPath } };
+  if (to.meta.roles) {
+    // A refused token has already gone back to the login page (onUnauthorized below).
+    const session = await loadSession();
+    if (session && !allowed(to.meta.roles)) return { path: '/' };
+  }
   return true;
 });
 

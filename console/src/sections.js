@@ -2,18 +2,34 @@
 // A later capability (数据标准, 数据质量, 安全与分级, 共享交换, 开放门户, 运维监控, ...) plugs in by adding
 // one entry here, its page under pages/ and its strings under `nav` (and its own key) in i18n/{zh,en}.js.
 // `pages` are further routes of the section without a menu item of their own (the menu highlights the
-// section while one of them is shown).
-import { CircleCheck, DataAnalysis, FolderOpened, Notebook, Search, Upload } from '@element-plus/icons-vue';
+// section while one of them is shown). `roles` lists the roles that see the section (all when absent);
+// the route guard sends everyone else to the overview. The server still decides every request itself.
+import {
+  CircleCheck, DataAnalysis, FolderOpened, Notebook, Search, Tickets, Upload, UserFilled,
+} from '@element-plus/icons-vue';
 
 export const sections = [
   { name: 'overview', path: '/', icon: DataAnalysis, component: () => import('./pages/Overview.vue') },
-  { name: 'ingest', path: '/ingest', icon: Upload, component: () => import('./pages/Ingest.vue') },
+  {
+    name: 'ingest',
+    path: '/ingest',
+    icon: Upload,
+    roles: ['admin', 'steward', 'provider'],
+    component: () => import('./pages/Ingest.vue'),
+  },
   {
     name: 'catalog',
     path: '/catalog',
     icon: FolderOpened,
     component: () => import('./pages/Catalog.vue'),
-    pages: [{ name: 'dataset', path: '/catalog/:zone/:name', component: () => import('./pages/Dataset.vue') }],
+    pages: [
+      { name: 'dataset', path: '/catalog/:zone/:name', component: () => import('./pages/Dataset.vue') },
+      {
+        name: 'classification',
+        path: '/catalog/:zone/:name/classification',
+        component: () => import('./pages/Classification.vue'),
+      },
+    ],
   },
   { name: 'standards', path: '/standards', icon: Notebook, component: () => import('./pages/Standards.vue') },
   {
@@ -23,5 +39,13 @@ export const sections = [
     component: () => import('./pages/Quality.vue'),
     pages: [{ name: 'quality-dataset', path: '/quality/:zone/:name', component: () => import('./pages/QualityDataset.vue') }],
   },
-  { name: 'query', path: '/query', icon: Search, component: () => import('./pages/Query.vue') },
+  {
+    name: 'query',
+    path: '/query',
+    icon: Search,
+    roles: ['admin', 'steward', 'provider', 'consumer'],
+    component: () => import('./pages/Query.vue'),
+  },
+  { name: 'users', path: '/users', icon: UserFilled, roles: ['admin'], component: () => import('./pages/Users.vue') },
+  { name: 'audit', path: '/audit', icon: Tickets, roles: ['admin', 'auditor'], component: () => import('./pages/Audit.vue') },
 ];
