@@ -285,12 +285,28 @@ class CatalogApi : public std::enable_shared_from_this<CatalogApi> {
     if (fmt != "json" && fmt != "csv") {
       return ErrorResponse(InvalidArgument("format must be 'json' or 'csv'"));
     }
+    // The statement is the detail of the audit record: it says what was read.
+    std::string detail = sql.value_or("").substr(0, 2000);
     auto scope = ctx_.access->ScopeFor(Caller(req));
-    TRY_ASSIGN(auto cursor, ctx_.query->Run(sql.value_or(""), max_rows, timeout_ms,
-                                            scope ? &*scope : nullptr));
-    // The statement is the detail: it says what was read.
-    cursor = AuditedRead(ctx_, req, "query", sql->substr(0, 2000), std::move(cursor));
-    return StreamRows(std::move(cursor), fmt == "csv" ? RowFormat::kCsv : RowFormat::kJson);
+    std::string refused;  // the first dataset the scope would not show
+    if (scope) {
+      scope->resolve = [&refused, inner = scope->resolve](const DatasetName& d) {
+        auto view = inner(d);
+        if (view.ok() && !view->has_value() && refused.empty()) refused = d.ToString();
+        return view;
+      };
+    }
+    auto cursor = ctx_.query->Run(sql.value_or(""), max_rows, timeout_ms,
+                                  scope ? &*scope : nullptr);
+    if (!cursor.ok()) {
+      bool denied = cursor.status().code() == ErrorCode::kPermissionDenied;
+      Audit(ctx_, req, "data.read", refused.empty() ? "query" : refused,
+            denied ? audit::Outcome::kDenied : audit::Outcome::kError,
+            detail + " (" + cursor.status().message() + ")");
+      return ErrorResponse(cursor.status());
+    }
+    auto audited = AuditedRead(ctx_, req, "query", detail, std::move(*cursor));
+    return StreamRows(std::move(audited), fmt == "csv" ? RowFormat::kCsv : RowFormat::kJson);
   }
 
  private:

@@ -83,7 +83,8 @@ bool IsDatasetAction(Action action) {
 }
 
 // Changes and reads of the audit trail are audited here, reads of data by their
-// handlers (which know the rows returned), refusals always; catalog browsing is not.
+// handlers (which know the rows returned, and what a query was refused), refusals
+// before the handler always; catalog browsing is not.
 bool AuditedByGuard(Method method, Action action) {
   if (action == Action::kReadData) return false;
   return method != Method::kGet || action == Action::kReadAudit;
@@ -187,10 +188,19 @@ class AuditedCursor final : public storage::RowCursor {
   AuditedCursor(std::unique_ptr<storage::RowCursor> inner, audit::AuditEvent event,
                 audit::AuditLog& log)
       : inner_(std::move(inner)), event_(std::move(event)), log_(log) {}
+  // One record per dataset the statement read, with the columns it used; the record
+  // names the route's target when the engine does not say (its own scans).
   ~AuditedCursor() override {
     event_.rows = rows_;
-    // Record fails only for an empty action, which AuditedRead never passes.
-    (void)log_.Record(std::move(event_));
+    std::vector<storage::DatasetRead> reads = inner_->reads();
+    if (reads.empty()) reads.push_back({});
+    for (const auto& read : reads) {
+      audit::AuditEvent event = event_;
+      if (!read.dataset.name.empty()) event.target = read.dataset.ToString();
+      event.columns = read.columns;
+      // Record fails only for an empty action, which AuditedRead never passes.
+      (void)log_.Record(std::move(event));
+    }
   }
   const std::vector<std::string>& column_names() const override { return inner_->column_names(); }
   bool truncated() const override { return inner_->truncated(); }
@@ -253,8 +263,7 @@ Handler Guarded(const ApiContext& context, Action action, const Endpoint& endpoi
       return ErrorResponse(allowed);
     }
     Response response = inner(req);
-    bool failed_read = action == Action::kReadData && response.status >= 400;
-    if (AuditedByGuard(method, action) || failed_read) {
+    if (AuditedByGuard(method, action)) {
       Audit(context, req, AuditAction(action), target, OutcomeFor(response.status), "");
     }
     return response;

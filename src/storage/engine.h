@@ -25,10 +25,19 @@
 
 namespace citydata::storage {
 
+// A dataset a query read, and the columns of it the query used.
+struct DatasetRead {
+  DatasetName dataset;
+  std::vector<std::string> columns;  // sorted; empty when only rows were counted
+};
+
 // A forward-only stream of result rows.
 class RowCursor {
  public:
   virtual ~RowCursor() = default;
+  // What the statement reads, as the engine resolved it (for the audit trail); empty
+  // for the engine's own scans.
+  virtual std::vector<DatasetRead> reads() const { return {}; }
   virtual const std::vector<std::string>& column_names() const = 0;
   // Fills `row` with the next row's values; returns false after the last row. A
   // time-limit or row-limit hit is an error (DeadlineExceeded) or, for the row cap,

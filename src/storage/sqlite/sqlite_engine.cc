@@ -258,18 +258,17 @@ class SqliteEngine::Lease {
   }
   sqlite3* db() const { return db_.get(); }
   void Discard() { discard_ = true; }
-  // The scope's tables, for the scoped authorizer; valid while the lease lives.
-  sqlite::ScopeTables* SetScopeTables(sqlite::ScopeTables tables) {
-    scope_tables_ = std::move(tables);
-    return &scope_tables_;
-  }
+  // The state of the user authorizers, valid while the lease (and so its statement)
+  // lives.
+  sqlite::ReadAudit& read_audit() { return read_audit_; }
+  const sqlite::ReadAudit& read_audit() const { return read_audit_; }
 
  private:
   SqliteEngine* engine_;
   Reader kind_;
   DbPtr db_;
   bool discard_ = false;
-  sqlite::ScopeTables scope_tables_;
+  sqlite::ReadAudit read_audit_;
 };
 
 namespace {
@@ -321,6 +320,14 @@ class SqliteCursor final : public RowCursor {
 
   const std::vector<std::string>& column_names() const override { return names_; }
   bool truncated() const override { return truncated_; }
+  std::vector<DatasetRead> reads() const override {
+    std::vector<DatasetRead> out;
+    for (const auto& [table, columns] : lease_->read_audit().reads) {
+      auto dataset = ParseDatasetName(table);
+      if (dataset.ok()) out.push_back({*dataset, {columns.begin(), columns.end()}});
+    }
+    return out;
+  }
 
   Result<bool> Next(std::vector<Value>& row) override {
     if (done_) return false;
@@ -563,6 +570,9 @@ Result<bool> SqliteEngine::HasBatch(const DatasetName& dataset, const std::strin
 Result<SqliteEngine::Select> SqliteEngine::PrepareSelect(Reader kind, std::string_view sql,
                                                          const std::vector<Value>& params) {
   ASSIGN_OR_RETURN(auto lease, AcquireReader(kind));
+  if (kind == Reader::kUser) {
+    sqlite3_set_authorizer(lease->db(), sqlite::UserAuthorizer, &lease->read_audit());
+  }
   ASSIGN_OR_RETURN(Select select, PrepareOn(std::move(lease), sql));
   for (size_t i = 0; i < params.size(); ++i)
     sqlite::Bind(select.stmt.get(), static_cast<int>(i + 1), params[i]);
@@ -590,8 +600,8 @@ Result<SqliteEngine::Select> SqliteEngine::PrepareScoped(std::string_view sql,
     lease->Discard();
   }
   count.reset();
-  sqlite::ScopeTables* tables = lease->SetScopeTables(std::move(scoped.tables));
-  sqlite3_set_authorizer(db, sqlite::ScopedAuthorizer, tables);
+  lease->read_audit().views = std::move(scoped.datasets);
+  sqlite3_set_authorizer(db, sqlite::ScopedAuthorizer, &lease->read_audit());
   auto select = PrepareOn(std::move(lease), scoped.sql);
   if (select.status().code() == ErrorCode::kPermissionDenied) {
     return PermissionDenied(select.status().message() +

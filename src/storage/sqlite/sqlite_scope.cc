@@ -204,11 +204,8 @@ Result<ScopedQuery> RewriteForScope(std::string_view sql, const ReadScope& scope
     out.sql.append(sql.substr(copied, zone_token.begin - copied));
     out.sql += "temp." + QuoteIdent(scoped.name);
     copied = tokens[name].end;
-    bool seen = false;
-    for (const auto& v : out.views) seen = seen || v.name == scoped.name;
-    if (!seen) {
+    if (out.datasets.emplace(scoped.name, dataset.ToString()).second) {
       out.views.push_back(std::move(scoped));
-      out.tables.push_back(dataset.ToString());
     }
     i = name;
   }
@@ -216,32 +213,74 @@ Result<ScopedQuery> RewriteForScope(std::string_view sql, const ReadScope& scope
   return out;
 }
 
-int ScopedAuthorizer(void* user_data, int action, const char* arg1, const char* arg2,
-                     const char* db_name, const char* view_name) {
+namespace {
+
+bool IsZone(const char* db_name) {
+  if (db_name == nullptr) return false;
+  for (Zone z : kAllZones) {
+    if (ZoneName(z) == db_name) return true;
+  }
+  return false;
+}
+
+bool IsEngineTable(const char* table) {
+  return table == nullptr || std::strncmp(table, "sqlite_", 7) == 0 || table[0] == '_';
+}
+
+// Whether the action is one a read-only statement may perform at all.
+std::optional<int> NonReadDecision(int action) {
   switch (action) {
     case SQLITE_SELECT:
     case SQLITE_FUNCTION:
     case SQLITE_RECURSIVE:
       return SQLITE_OK;
-    case SQLITE_READ: {
-      if (arg1 == nullptr || std::strncmp(arg1, "sqlite_", 7) == 0) return SQLITE_DENY;
-      bool through_scope_view =
-          view_name != nullptr && std::string_view(view_name).starts_with(kViewPrefix);
-      bool temp = db_name != nullptr && std::strcmp(db_name, "temp") == 0;
-      if (arg2 != nullptr && arg2[0] == '\0' && db_name != nullptr && !temp) {
-        const auto& tables = *static_cast<const ScopeTables*>(user_data);
-        std::string table = std::string(db_name) + "." + arg1;
-        return std::find(tables.begin(), tables.end(), table) != tables.end() ? SQLITE_OK
-                                                                               : SQLITE_DENY;
-      }
-      // Engine-internal tables ("_...") are never in a scope, so no view reads them.
-      return through_scope_view || (temp && std::string_view(arg1).starts_with(kViewPrefix))
-                 ? SQLITE_OK
-                 : SQLITE_DENY;
-    }
+    case SQLITE_READ:
+      return std::nullopt;
     default:
       return SQLITE_DENY;
   }
+}
+
+}  // namespace
+
+int UserAuthorizer(void* user_data, int action, const char* arg1, const char* arg2,
+                   const char* db_name, const char*) {
+  if (auto decision = NonReadDecision(action)) return *decision;
+  if (IsEngineTable(arg1)) return SQLITE_DENY;
+  if (IsZone(db_name)) {
+    auto& columns = static_cast<ReadAudit*>(user_data)->reads[std::string(db_name) + "." + arg1];
+    if (arg2 != nullptr && arg2[0] != '\0') columns.insert(arg2);
+  }
+  return SQLITE_OK;
+}
+
+int ScopedAuthorizer(void* user_data, int action, const char* arg1, const char* arg2,
+                     const char* db_name, const char* view_name) {
+  if (auto decision = NonReadDecision(action)) return *decision;
+  auto& audit = *static_cast<ReadAudit*>(user_data);
+  bool temp = db_name != nullptr && std::strcmp(db_name, "temp") == 0;
+  if (temp && arg1 != nullptr) {
+    // A column of one of the scope's views, as the query uses it.
+    auto view = audit.views.find(arg1);
+    if (view == audit.views.end()) return SQLITE_DENY;
+    auto& columns = audit.reads[view->second];
+    if (arg2 != nullptr && arg2[0] != '\0') columns.insert(arg2);
+    return SQLITE_OK;
+  }
+  if (IsEngineTable(arg1)) return SQLITE_DENY;
+  bool through_scope_view = view_name != nullptr && audit.views.count(view_name) != 0;
+  if (through_scope_view) return SQLITE_OK;
+  // Counting a scope table's rows without reading a column.
+  if (arg2 != nullptr && arg2[0] == '\0' && db_name != nullptr) {
+    std::string table = std::string(db_name) + "." + arg1;
+    for (const auto& [name, dataset] : audit.views) {
+      if (dataset == table) {
+        audit.reads[dataset];
+        return SQLITE_OK;
+      }
+    }
+  }
+  return SQLITE_DENY;
 }
 
 Status RegisterTransformFunction(sqlite3* db, const TransformCompiler* compiler) {

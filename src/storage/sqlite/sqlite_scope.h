@@ -12,6 +12,8 @@
 
 #include <sqlite3.h>
 
+#include <map>
+#include <set>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -26,13 +28,19 @@ struct ScopedView {
   std::string create_sql;  // CREATE TEMP VIEW IF NOT EXISTS ...
 };
 
-// The tables of a scope as the authorizer checks them: "zone.name" entries.
-using ScopeTables = std::vector<std::string>;
+// What the authorizer of a user statement is told and what it learns. It lives as long
+// as the statement (SQLite re-prepares, and re-authorizes, when a schema changes).
+struct ReadAudit {
+  // Scoped statements: view name → the dataset ("zone.name") behind it.
+  std::map<std::string, std::string> views;
+  // Every dataset the statement reads → the columns it uses.
+  std::map<std::string, std::set<std::string>> reads;
+};
 
 struct ScopedQuery {
   std::string sql;                // the query reading views instead of tables
   std::vector<ScopedView> views;  // the views it reads, each once
-  ScopeTables tables;             // the datasets behind them
+  std::map<std::string, std::string> datasets;  // view name → "zone.name"
 };
 
 // Rewrites the `zone.dataset` references of `sql` (identifiers in any SQLite quoting,
@@ -40,12 +48,16 @@ struct ScopedQuery {
 // PermissionDenied naming the dataset when the scope does not resolve it.
 Result<ScopedQuery> RewriteForScope(std::string_view sql, const ReadScope& scope);
 
-// Authorizer of scoped statements: like the read-only authorizer, and a dataset table's
-// columns may only be read by one of the scope's views. SQLite also checks a table
-// whose rows a query counts without reading a column (an empty column name); that is
-// allowed for the scope's tables only. `user_data` is the ScopeTables, which must
-// outlive every statement prepared under this authorizer (SQLite re-prepares, and
-// re-authorizes, when a schema changes).
+// Authorizer of unscoped user statements: only reads and function calls, no
+// engine-internal table; records what is read in the ReadAudit `user_data`.
+int UserAuthorizer(void* user_data, int action, const char* arg1, const char* arg2,
+                   const char* db_name, const char* view_name);
+
+// Authorizer of scoped statements: like UserAuthorizer, and a dataset table's columns
+// may only be read by one of the scope's views. SQLite also checks a table whose rows a
+// query counts without reading a column (an empty column name); that is allowed for
+// the scope's tables only. `user_data` is the ReadAudit holding the scope's views; the
+// columns recorded are those the query uses of each view.
 
 int ScopedAuthorizer(void* user_data, int action, const char* arg1, const char* arg2,
                      const char* db_name, const char* view_name);
