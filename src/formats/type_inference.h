@@ -23,6 +23,11 @@ class TypeInferrer {
   // The narrowest type all observed non-null values conform to; text when nothing
   // but NULLs was seen.
   ColumnType Result() const;
+  // Whether a non-null, non-empty value was observed. Then, for any further values, the
+  // narrowest type of all of them is Result() exactly when each converts to Result()
+  // with ConvertValueInto (types only widen, in a fixed order): what lets an ingest
+  // infer from a prefix and find out during the load whether the prefix was right.
+  bool saw_value() const { return saw_value_; }
 
  private:
   // Implementation detail: candidate set as a bitmask over ColumnType.

@@ -1,7 +1,9 @@
 #include "ingest/ingest_service.h"
 
+#include <algorithm>
 #include <chrono>
 #include <filesystem>
+#include <limits>
 #include <thread>
 
 #include "catalog/profiler.h"
@@ -17,6 +19,10 @@ using formats::Record;
 using formats::RecordReader;
 
 constexpr size_t kRejectFlushRows = 1000;
+// Pass 1 of a CSV or TSV file into a new schema stops after this many rows: the load
+// checks the rest against the inferred types and, on the first value that does not
+// fit, starts over with inference over the whole file (see Execute).
+constexpr int64_t kInferencePrefixRows = 100000;
 // Pass 2's pipeline: rows per batch and batches in flight between the two stages.
 constexpr size_t kBatchRows = 4096;
 constexpr size_t kPipeDepth = 6;
@@ -164,9 +170,13 @@ class IngestService::Job {
     return svc_.meta_.PutJob(record_);
   }
 
+  // Types are inferred from a prefix when that is safe (see InferSchema); the load then
+  // converts every row to them, and the first value that does not fit abandons the
+  // load (nothing was committed) for a second try with inference over the whole file.
+  // Both ways give the same schema and rows; the common case reads the file once.
   Status Execute() {
     Stopwatch watch;
-    RETURN_IF_ERROR(InferSchema());
+    RETURN_IF_ERROR(InferSchema(kInferencePrefixRows));
     result_.infer_seconds = watch.Lap();
     auto before = svc_.engine_.Stats(req_.dataset);
     result_.row_count_before = before.ok() ? before->row_count : 0;
@@ -174,6 +184,11 @@ class IngestService::Job {
       ASSIGN_OR_RETURN(gated_, svc_.quality_->HasGate(req_.dataset));
     }
     Status st = Load();
+    if (mispredicted_) {
+      RestartCounts();
+      RETURN_IF_ERROR(InferSchema(std::numeric_limits<int64_t>::max()));
+      st = Load();
+    }
     result_.load_seconds = watch.Lap();
     if (st.ok() && gated_) st = PassGate();
     if (st.code() == ErrorCode::kAlreadyExists && !req_.batch_id.empty()) return Skip();
@@ -233,14 +248,23 @@ class IngestService::Job {
   }
 
   // Pass 1: column names, the detected encoding and the narrowest type of each column.
-  Status InferSchema() {
+  // Stops after `prefix_rows` rows when the types it found can be checked during the
+  // load instead (speculative_): a CSV or TSV file (its header names every column; a
+  // JSON file may add keys later) going into a new schema, with a value seen in every
+  // column (a column of NULLs so far could still be anything).
+  Status InferSchema(int64_t prefix_rows) {
     std::error_code ec;
     file_size_ = std::filesystem::file_size(req_.file_path, ec);
     ASSIGN_OR_RETURN(auto reader, formats::OpenReader(req_.file_path, Options()));
     std::vector<formats::TypeInferrer> inferrers;
     Record record;
     uint64_t next_report = 0;
-    while (true) {
+    speculative_ = false;
+    for (int64_t rows = 0;; ++rows) {
+      if (rows == prefix_rows && MaySpeculate(*reader, inferrers)) {
+        speculative_ = true;
+        break;
+      }
       ASSIGN_OR_RETURN(bool more, reader->Next(record));
       if (!more) break;
       Report(1, *reader, next_report);
@@ -257,6 +281,29 @@ class IngestService::Job {
     }
     inferrers.resize(source_columns_.size());
     return BuildSchema(inferrers);
+  }
+
+  bool MaySpeculate(const RecordReader& reader,
+                    const std::vector<formats::TypeInferrer>& inferrers) const {
+    bool csv = format_ == formats::InputFormat::kCsv || format_ == formats::InputFormat::kTsv;
+    if (!csv || inferrers.size() != reader.columns().size()) return false;
+    if (req_.mode == storage::WriteMode::kAppend) {
+      auto stored = svc_.engine_.GetSchema(req_.dataset);
+      if (!stored.ok() || stored->has_value()) return false;
+    }
+    return std::all_of(inferrers.begin(), inferrers.end(),
+                       [](const formats::TypeInferrer& t) { return t.saw_value(); });
+  }
+
+  // Forgets what an abandoned load counted, before the load is run again.
+  void RestartCounts() {
+    mispredicted_ = false;
+    result_.rows_read = result_.rows_loaded = result_.rows_rejected = 0;
+    result_.rejects_stored = 0;
+    result_.schema.clear();
+    target_of_.clear();
+    profilers_.clear();
+    rejects_.clear();
   }
 
   Status BuildSchema(const std::vector<formats::TypeInferrer>& inferrers) {
@@ -325,6 +372,7 @@ class IngestService::Job {
     profile.join();
     RETURN_IF_ERROR(produced);
     RETURN_IF_ERROR(pipe.status());
+    if (mispredicted_) return Status::Ok();  // the writer rolls back
     result_.bytes_read = reader->bytes_read();
     RETURN_IF_ERROR(FlushRejects());
     return writer->Commit();
@@ -345,6 +393,11 @@ class IngestService::Job {
       }
       std::vector<Value>& row = batch->rows[batch->size];
       std::string problem = ConvertRow(record, row);
+      if (!problem.empty() && speculative_) {
+        // Not a bad row: the prefix's types were too narrow. Abandon this load.
+        mispredicted_ = true;
+        return Status::Ok();
+      }
       if (!problem.empty()) {
         RETURN_IF_ERROR(Reject(record.line, problem, FieldsAsText(record)));
         continue;
@@ -379,7 +432,9 @@ class IngestService::Job {
     if (result_.rejects_stored >= kMaxStoredRejects) return Status::Ok();
     ++result_.rejects_stored;
     rejects_.push_back({record_.id, line, reason, raw});
-    return rejects_.size() >= kRejectFlushRows ? FlushRejects() : Status::Ok();
+    // A speculative load may be abandoned and run again: its rejects wait for the end.
+    bool flush = rejects_.size() >= kRejectFlushRows && !speculative_;
+    return flush ? FlushRejects() : Status::Ok();
   }
 
   Status FlushRejects() {
@@ -439,6 +494,8 @@ class IngestService::Job {
   std::optional<formats::Encoding> encoding_;
   std::vector<std::string> source_columns_;
   std::vector<size_t> target_of_;  // source column index → schema column index
+  bool speculative_ = false;   // the schema's types come from a prefix of the file
+  bool mispredicted_ = false;  // a later value did not fit them: the load was abandoned
   std::vector<catalog::ColumnProfiler> profilers_;
   std::vector<storage::RejectRecord> rejects_;
   uint64_t file_size_ = 0;

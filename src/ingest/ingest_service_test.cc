@@ -83,6 +83,34 @@ TEST_F(IngestServiceTest, LoadsRejectsAndProfiles) {
   EXPECT_EQ(rejects->items[0].line, 3);
 }
 
+// Types come from the first rows; a later value that does not fit them makes the
+// ingest start over with inference over the whole file, with the same outcome as if it
+// had read everything first, and no reject counted twice.
+TEST_F(IngestServiceTest, ALateValueWidensTheInferredTypeOverTheWholeFile) {
+  std::string csv = "n,amount,label\n";
+  csv += "x,1\n";  // ragged: rejected once
+  for (int i = 0; i < 150000; ++i) csv += std::to_string(i) + "," + std::to_string(i) + ".5,a\n";
+  csv += "149999x,7.5,b\n";
+  auto r = Ingest(Write("late.csv", csv), "late");
+  ASSERT_TRUE(r.ok()) << r.status().ToString();
+  EXPECT_EQ(r->rows_read, 150002);
+  EXPECT_EQ(r->rows_loaded, 150001);
+  EXPECT_EQ(r->rows_rejected, 1);
+  EXPECT_TRUE(r->reconciled);
+  EXPECT_EQ(r->schema[0].type, ColumnType::kText);
+  EXPECT_EQ(r->schema[1].type, ColumnType::kDecimal);
+  auto rejects = catalog_->Rejects({Zone::kRaw, "late"}, 10, 0);
+  ASSERT_TRUE(rejects.ok());
+  EXPECT_EQ(rejects->total, 1);
+  // Values that fit the prefix's types keep them, in one pass.
+  std::string typed = "n\n";
+  for (int i = 0; i < 150000; ++i) typed += std::to_string(i) + "\n";
+  auto t = Ingest(Write("typed.csv", typed), "typed");
+  ASSERT_TRUE(t.ok());
+  EXPECT_EQ(t->schema[0].type, ColumnType::kInteger);
+  EXPECT_EQ(t->rows_loaded, 150000);
+}
+
 TEST_F(IngestServiceTest, AppendExtendsTheProfileAndConvertsToStoredTypes) {
   ASSERT_TRUE(Ingest(Write("a.csv", "n,code\n1,x\n2,y\n"), "nums").ok());
   auto second = Ingest(Write("b.csv", "code,n\nz,3\nw,abc\n"), "nums");
