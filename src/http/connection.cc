@@ -1,9 +1,13 @@
 #include "http/connection.h"
 
+#include <openssl/err.h>
+#include <openssl/ssl.h>
 #include <spdlog/spdlog.h>
 
 #include <boost/asio/dispatch.hpp>
 #include <boost/asio/post.hpp>
+#include <boost/asio/ssl/error.hpp>
+#include <boost/asio/ssl/stream_base.hpp>
 #include <boost/asio/write.hpp>
 #include <cctype>
 #include <exception>
@@ -80,32 +84,89 @@ void RemoveFile(const std::string& path) {
 
 }  // namespace
 
-Connection::Connection(ServerState& state, asio::ip::tcp::socket socket, uint64_t id)
-    : state_(state), stream_(std::move(socket)), id_(id) {
+template <class Stream>
+Connection<Stream>::Connection(ServerState& state, asio::ip::tcp::socket socket, uint64_t id)
+    : state_(state), stream_(OpenStream(state, std::move(socket))), id_(id) {
   beast::error_code ec;
-  auto endpoint = stream_.socket().remote_endpoint(ec);
+  auto endpoint = Tcp().socket().remote_endpoint(ec);
   if (!ec) remote_address_ = endpoint.address().to_string() + ":" + std::to_string(endpoint.port());
-  stream_.socket().set_option(asio::ip::tcp::no_delay(true), ec);
+  Tcp().socket().set_option(asio::ip::tcp::no_delay(true), ec);
 }
 
-Connection::~Connection() {
+template <class Stream>
+Stream Connection<Stream>::OpenStream(ServerState& state, asio::ip::tcp::socket socket) {
+  if constexpr (kTls) {
+    return Stream(std::move(socket), *state.tls);
+  } else {
+    return Stream(std::move(socket));
+  }
+}
+
+template <class Stream>
+Connection<Stream>::~Connection() {
   RemoveFile(spool_path_);
   if (in_request_) state_.EndRequest();
   std::lock_guard lock(state_.mu);
   state_.connections.erase(id_);
 }
 
-void Connection::Start() {
-  asio::dispatch(stream_.get_executor(), [self = shared_from_this()] { self->ReadHeader(); });
-}
-
-void Connection::Close(bool force) {
-  asio::post(stream_.get_executor(), [self = shared_from_this(), force] {
-    if (force || self->idle_) self->stream_.close();
+template <class Stream>
+void Connection<Stream>::Start() {
+  asio::dispatch(stream_.get_executor(), [self = Self()] {
+    if constexpr (kTls) {
+      self->Handshake();
+    } else {
+      self->ReadHeader();
+    }
   });
 }
 
-void Connection::ReadHeader() {
+// The handshake has its own, shorter limit: until it completes, the client has not
+// shown that it is a TLS client at all.
+template <class Stream>
+void Connection<Stream>::Handshake() {
+  if constexpr (kTls) {
+    Tcp().expires_after(state_.options.tls_handshake_timeout);
+    stream_.async_handshake(asio::ssl::stream_base::server,
+                            [self = Self()](beast::error_code ec) { self->OnHandshake(ec); });
+  }
+}
+
+template <class Stream>
+void Connection<Stream>::OnHandshake(beast::error_code ec) {
+  if (!ec) return ReadHeader();
+  if (ec.category() == asio::error::get_ssl_category() &&
+      ERR_GET_REASON(static_cast<unsigned long>(ec.value())) == SSL_R_HTTP_REQUEST) {
+    return RefusePlainHttp();
+  }
+  spdlog::debug("http: TLS handshake with {} failed: {}", remote_address_, ec.message());
+  Tcp().close();
+}
+
+// A plain-HTTP request on the TLS port (OpenSSL recognises "GET ", "POST " ...) gets a
+// plain answer that says what to do, instead of a silently closed connection.
+template <class Stream>
+void Connection<Stream>::RefusePlainHttp() {
+  auto body =
+      JsonError(400, ErrorCode::kInvalidArgument, "this port serves HTTPS; use an https:// URL");
+  auto response = NewMessage<bhttp::string_body>(body, false);
+  response->body() = std::move(body.body);
+  response->prepare_payload();
+  Tcp().expires_after(state_.options.idle_timeout);
+  bhttp::async_write(Tcp(), *response, [self = Self(), response](beast::error_code, size_t) {
+    self->HalfCloseAndDrain();
+  });
+}
+
+template <class Stream>
+void Connection<Stream>::Close(bool force) {
+  asio::post(stream_.get_executor(), [self = Self(), force] {
+    if (force || self->idle_) self->Tcp().close();
+  });
+}
+
+template <class Stream>
+void Connection<Stream>::ReadHeader() {
   idle_ = true;
   header_parser_.emplace();
   header_parser_->header_limit(static_cast<uint32_t>(
@@ -114,15 +175,15 @@ void Connection::ReadHeader() {
   header_parser_->body_limit(std::numeric_limits<uint64_t>::max());
   body_parser_.reset();
   file_parser_.reset();
-  stream_.expires_after(state_.options.idle_timeout);
-  bhttp::async_read_header(
-      stream_, buffer_, *header_parser_,
-      [self = shared_from_this()](beast::error_code ec, size_t) { self->OnHeader(ec); });
+  Tcp().expires_after(state_.options.idle_timeout);
+  bhttp::async_read_header(stream_, buffer_, *header_parser_,
+                           [self = Self()](beast::error_code ec, size_t) { self->OnHeader(ec); });
 }
 
-void Connection::OnHeader(beast::error_code ec) {
+template <class Stream>
+void Connection<Stream>::OnHeader(beast::error_code ec) {
   idle_ = false;
-  if (ec && IsDisconnect(ec)) return stream_.close();
+  if (ec && IsDisconnect(ec)) return Tcp().close();
   state_.BeginRequest();
   in_request_ = true;
   start_ = Clock::now();
@@ -165,7 +226,8 @@ void Connection::OnHeader(beast::error_code ec) {
   StartBody();
 }
 
-void Connection::PrepareRequest(const bhttp::request<bhttp::empty_body>& header) {
+template <class Stream>
+void Connection<Stream>::PrepareRequest(const bhttp::request<bhttp::empty_body>& header) {
   keep_alive_ = header.keep_alive();
   request_.target = std::string(header.target());
   request_.remote_address = remote_address_;
@@ -177,7 +239,8 @@ void Connection::PrepareRequest(const bhttp::request<bhttp::empty_body>& header)
   }
 }
 
-void Connection::StartBody() {
+template <class Stream>
+void Connection<Stream>::StartBody() {
   bool upload = match_.handler != nullptr && match_.options.upload;
   uint64_t limit = upload ? state_.options.max_upload_bytes : state_.options.max_body_bytes;
   boost::optional<uint64_t> length = header_parser_->content_length();
@@ -206,43 +269,46 @@ void Connection::StartBody() {
   const auto& header = upload ? file_parser_->get().base() : body_parser_->get().base();
   if (!beast::iequals(header[bhttp::field::expect], "100-continue")) return ReadBody();
   auto interim = std::make_shared<bhttp::response<bhttp::empty_body>>(bhttp::status::continue_, 11);
-  stream_.expires_after(state_.options.idle_timeout);
-  bhttp::async_write(stream_, *interim,
-                     [self = shared_from_this(), interim](beast::error_code ec, size_t) {
-                       if (ec) return self->stream_.close();
-                       self->ReadBody();
-                     });
+  Tcp().expires_after(state_.options.idle_timeout);
+  bhttp::async_write(stream_, *interim, [self = Self(), interim](beast::error_code ec, size_t) {
+    if (ec) return self->Tcp().close();
+    self->ReadBody();
+  });
 }
 
-void Connection::ReadBody() {
+template <class Stream>
+void Connection<Stream>::ReadBody() {
   if (file_parser_) return ReadBodySome(*file_parser_);
   ReadBodySome(*body_parser_);
 }
 
 // Reads the body piece by piece so that `idle_timeout` limits each read, not the body.
+template <class Stream>
 template <class Parser>
-void Connection::ReadBodySome(Parser& parser) {
+void Connection<Stream>::ReadBodySome(Parser& parser) {
   if (parser.is_done()) return OnBodyDone();
-  stream_.expires_after(state_.options.idle_timeout);
+  Tcp().expires_after(state_.options.idle_timeout);
   bhttp::async_read_some(stream_, buffer_, parser,
-                         [self = shared_from_this(), &parser](beast::error_code ec, size_t) {
+                         [self = Self(), &parser](beast::error_code ec, size_t) {
                            if (ec) return self->OnBodyError(ec);
                            self->ReadBodySome(parser);
                          });
 }
 
-void Connection::OnBodyError(beast::error_code ec) {
+template <class Stream>
+void Connection<Stream>::OnBodyError(beast::error_code ec) {
   RemoveFile(std::exchange(spool_path_, {}));
   if (ec == bhttp::error::body_limit) {
     uint64_t limit = file_parser_ ? state_.options.max_upload_bytes : state_.options.max_body_bytes;
     return WriteError(413, ErrorCode::kResourceExhausted,
                       "the request body exceeds the limit of " + std::to_string(limit) + " bytes");
   }
-  if (IsDisconnect(ec)) return stream_.close();
+  if (IsDisconnect(ec)) return Tcp().close();
   WriteError(400, ErrorCode::kInvalidArgument, "malformed HTTP request body: " + ec.message());
 }
 
-void Connection::OnBodyDone() {
+template <class Stream>
+void Connection<Stream>::OnBodyDone() {
   if (file_parser_) {
     file_parser_->get().body().close();
     request_.body_file = std::exchange(spool_path_, {});
@@ -250,13 +316,14 @@ void Connection::OnBodyDone() {
     request_.body = std::move(body_parser_->get().body());
   }
   asio::post(state_.workers,
-             [self = shared_from_this(), request = std::move(request_), handler = match_.handler,
+             [self = Self(), request = std::move(request_), handler = match_.handler,
               not_allowed = match_.method_not_allowed, keep_alive = keep_alive_]() mutable {
                self->Handle(std::move(request), handler, not_allowed, keep_alive);
              });
 }
 
-void Connection::WriteError(int status, ErrorCode code, std::string_view message) {
+template <class Stream>
+void Connection<Stream>::WriteError(int status, ErrorCode code, std::string_view message) {
   keep_alive_ = false;
   auto body = JsonError(status, code, message);
   auto response = NewMessage<bhttp::string_body>(body, false);
@@ -265,15 +332,16 @@ void Connection::WriteError(int status, ErrorCode code, std::string_view message
   Write(std::move(response), request_.method == Method::kHead);
 }
 
+template <class Stream>
 template <class Body>
-void Connection::Write(std::shared_ptr<bhttp::response<Body>> message, bool header_only) {
-  asio::dispatch(stream_.get_executor(), [self = shared_from_this(), message, header_only] {
+void Connection<Stream>::Write(std::shared_ptr<bhttp::response<Body>> message, bool header_only) {
+  asio::dispatch(stream_.get_executor(), [self = Self(), message, header_only] {
     auto serializer = std::make_shared<bhttp::response_serializer<Body>>(*message);
     auto done = [self, message, serializer](beast::error_code ec, size_t) {
       self->Finish(message->keep_alive() && !ec);
     };
     self->RecordRequest(message->result_int());
-    self->stream_.expires_after(self->state_.options.idle_timeout);
+    self->Tcp().expires_after(self->state_.options.idle_timeout);
     if (header_only) {
       bhttp::async_write_header(self->stream_, *serializer, std::move(done));
     } else {
@@ -283,11 +351,13 @@ void Connection::Write(std::shared_ptr<bhttp::response<Body>> message, bool head
 }
 
 // Recorded when the response starts, so that it is visible once the client has it.
-void Connection::RecordRequest(int status) {
+template <class Stream>
+void Connection<Stream>::RecordRequest(int status) {
   if (in_request_) state_.Record(route_label_, method_label_, status, Clock::now() - start_);
 }
 
-void Connection::Finish(bool keep_alive) {
+template <class Stream>
+void Connection<Stream>::Finish(bool keep_alive) {
   if (in_request_) {
     in_request_ = false;
     state_.EndRequest();
@@ -296,25 +366,47 @@ void Connection::Finish(bool keep_alive) {
   CloseGracefully();
 }
 
-// Half-closes and reads what the client still sends, so that closing with unread data
-// does not reset the connection before the client has read the response.
-void Connection::CloseGracefully() {
+// Closing with unread data would reset the connection before the client has read the
+// response, so the server reads what the client still sends before it closes: over TLS
+// while it waits for the client's close_notify, over plain TCP after a half-close.
+template <class Stream>
+void Connection<Stream>::CloseGracefully() {
+  if constexpr (kTls) {
+    Tcp().expires_after(kDrainTimeout);
+    // OpenSSL gives up its shutdown when application data arrives (e.g. the rest of a
+    // refused upload): the close_notify is out by then, so drain the TCP stream instead.
+    stream_.async_shutdown([self = Self()](beast::error_code ec) {
+      if (!ec || ec == asio::error::eof || ec == asio::ssl::error::stream_truncated ||
+          ec == beast::error::timeout || ec == asio::error::operation_aborted) {
+        return self->Tcp().close();
+      }
+      self->HalfCloseAndDrain();
+    });
+  } else {
+    HalfCloseAndDrain();
+  }
+}
+
+template <class Stream>
+void Connection<Stream>::HalfCloseAndDrain() {
   beast::error_code ec;
-  stream_.socket().shutdown(asio::ip::tcp::socket::shutdown_send, ec);
-  stream_.expires_after(kDrainTimeout);
+  Tcp().socket().shutdown(asio::ip::tcp::socket::shutdown_send, ec);
+  Tcp().expires_after(kDrainTimeout);
   Drain();
 }
 
-void Connection::Drain() {
-  stream_.async_read_some(asio::buffer(drain_buffer_),
-                          [self = shared_from_this()](beast::error_code ec, size_t) {
-                            if (ec) return self->stream_.close();
-                            self->Drain();
-                          });
+// Reads below TLS: used for plain connections and after refusing plain HTTP on TLS.
+template <class Stream>
+void Connection<Stream>::Drain() {
+  Tcp().async_read_some(asio::buffer(drain_buffer_), [self = Self()](beast::error_code ec, size_t) {
+    if (ec) return self->Tcp().close();
+    self->Drain();
+  });
 }
 
-void Connection::Handle(Request request, const Handler* handler, bool not_allowed,
-                        bool keep_alive) {
+template <class Stream>
+void Connection<Stream>::Handle(Request request, const Handler* handler, bool not_allowed,
+                                bool keep_alive) {
   Method method = request.method;
   try {
     Response response = Invoke(request, handler, not_allowed);
@@ -328,7 +420,8 @@ void Connection::Handle(Request request, const Handler* handler, bool not_allowe
   }
 }
 
-Response Connection::Invoke(Request& request, const Handler* handler, bool not_allowed) {
+template <class Stream>
+Response Connection<Stream>::Invoke(Request& request, const Handler* handler, bool not_allowed) {
   if (not_allowed) {
     std::string allowed = state_.AllowedMethods(request.target.substr(0, request.target.find('?')));
     Response response = JsonError(405, ErrorCode::kInvalidArgument,
@@ -351,10 +444,11 @@ Response Connection::Invoke(Request& request, const Handler* handler, bool not_a
   return JsonError(500, ErrorCode::kInternal, "internal error; see the server log");
 }
 
-void Connection::Respond(Response response, Method method, bool keep_alive,
-                         const std::string& target) {
+template <class Stream>
+void Connection<Stream>::Respond(Response response, Method method, bool keep_alive,
+                                 const std::string& target) {
   bool header_only = method == Method::kHead;
-  if (response.stream && !header_only) return Stream(response, keep_alive, target);
+  if (response.stream && !header_only) return StreamBody(response, keep_alive, target);
   if (response.stream) {
     auto message = NewMessage<bhttp::empty_body>(response, keep_alive);
     message->chunked(true);
@@ -381,12 +475,14 @@ void Connection::Respond(Response response, Method method, bool keep_alive,
 
 // The worker owns the connection while it streams: each write runs on the strand and the
 // worker waits for it, so the producer feels the client's back-pressure.
-void Connection::Stream(Response& response, bool keep_alive, const std::string& target) {
+template <class Stream>
+void Connection<Stream>::StreamBody(Response& response, bool keep_alive,
+                                    const std::string& target) {
   auto message = NewMessage<bhttp::empty_body>(response, keep_alive);
   message->chunked(true);
   auto serializer = std::make_shared<bhttp::response_serializer<bhttp::empty_body>>(*message);
   bool alive = AwaitOnStrand([this, message, serializer](std::function<void(bool)> done) {
-    stream_.expires_after(state_.options.idle_timeout);
+    Tcp().expires_after(state_.options.idle_timeout);
     bhttp::async_write_header(
         stream_, *serializer,
         [done, message, serializer](beast::error_code ec, size_t) { done(!ec); });
@@ -416,16 +512,17 @@ void Connection::Stream(Response& response, bool keep_alive, const std::string& 
                   });
   // An incomplete chunked body tells the client the response failed.
   asio::post(stream_.get_executor(),
-             [self = shared_from_this(), status = response.status, keep = complete && keep_alive] {
+             [self = Self(), status = response.status, keep = complete && keep_alive] {
                self->RecordRequest(status);
                self->Finish(keep);
              });
 }
 
-bool Connection::AwaitOnStrand(std::function<void(std::function<void(bool)>)> op) {
+template <class Stream>
+bool Connection<Stream>::AwaitOnStrand(std::function<void(std::function<void(bool)>)> op) {
   auto done = std::make_shared<std::promise<bool>>();
   std::future<bool> result = done->get_future();
-  asio::post(stream_.get_executor(), [self = shared_from_this(), op = std::move(op), done] {
+  asio::post(stream_.get_executor(), [self = Self(), op = std::move(op), done] {
     op([done](bool ok) { done->set_value(ok); });
   });
   try {
@@ -435,13 +532,23 @@ bool Connection::AwaitOnStrand(std::function<void(std::function<void(bool)>)> op
   }
 }
 
-bool Connection::WriteChunk(std::string_view data) {
+template <class Stream>
+bool Connection<Stream>::WriteChunk(std::string_view data) {
   if (data.empty()) return true;
   return AwaitOnStrand([this, data](std::function<void(bool)> done) {
-    stream_.expires_after(state_.options.idle_timeout);
+    Tcp().expires_after(state_.options.idle_timeout);
     asio::async_write(stream_, bhttp::make_chunk(asio::buffer(data.data(), data.size())),
                       [done](beast::error_code ec, size_t) { done(!ec); });
   });
 }
+
+std::shared_ptr<ConnectionBase> NewConnection(ServerState& state, asio::ip::tcp::socket socket,
+                                              uint64_t id) {
+  if (state.tls) return std::make_shared<Connection<TlsStream>>(state, std::move(socket), id);
+  return std::make_shared<Connection<PlainStream>>(state, std::move(socket), id);
+}
+
+template class Connection<PlainStream>;
+template class Connection<TlsStream>;
 
 }  // namespace citydata::http::internal

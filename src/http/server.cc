@@ -1,5 +1,7 @@
 #include "http/server.h"
 
+#include <openssl/err.h>
+#include <openssl/ssl.h>
 #include <spdlog/spdlog.h>
 #include <unistd.h>
 
@@ -11,8 +13,11 @@
 #include <boost/asio/post.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/strand.hpp>
+#include <cerrno>
+#include <cstring>
 #include <exception>
 #include <filesystem>
+#include <fstream>
 #include <thread>
 #include <vector>
 
@@ -29,10 +34,55 @@ constexpr char kRequestsMetric[] = "citydata_http_requests_total";
 constexpr char kDurationMetric[] = "citydata_http_request_duration_seconds";
 constexpr std::chrono::milliseconds kAcceptRetryDelay{50};
 
+Status CheckReadable(const std::string& path, std::string_view what) {
+  if (path.empty()) {
+    return InvalidArgument(std::string("TLS needs both a certificate and a key file; the ") +
+                           std::string(what) + " file is missing (--tls-cert, --tls-key)");
+  }
+  if (std::ifstream(path).good()) return Status::Ok();
+  return InvalidArgument("cannot read the TLS " + std::string(what) + " file " + path + ": " +
+                         std::strerror(errno));
+}
+
+// The reason of OpenSSL's error `ec`, e.g. "no start line" or "key values mismatch".
+std::string OpenSslReason(const beast::error_code& ec) {
+  const char* reason = ERR_reason_error_string(static_cast<unsigned long>(ec.value()));
+  return reason != nullptr ? reason : ec.message();
+}
+
+// A server context for TLS 1.2 and later with the certificate chain and key of `options`.
+Result<std::unique_ptr<asio::ssl::context>> NewTlsContext(const ServerOptions& options) {
+  RETURN_IF_ERROR(CheckReadable(options.tls_cert_file, "certificate"));
+  RETURN_IF_ERROR(CheckReadable(options.tls_key_file, "private key"));
+  auto context = std::make_unique<asio::ssl::context>(asio::ssl::context::tls_server);
+  SSL_CTX* native = context->native_handle();
+  if (SSL_CTX_set_min_proto_version(native, TLS1_2_VERSION) != 1) {
+    return Internal("cannot restrict TLS to version 1.2 and later");
+  }
+  SSL_CTX_set_options(native, SSL_OP_NO_RENEGOTIATION | SSL_OP_CIPHER_SERVER_PREFERENCE);
+  beast::error_code ec;
+  context->use_certificate_chain_file(options.tls_cert_file, ec);
+  if (ec) {
+    return InvalidArgument("the TLS certificate file " + options.tls_cert_file +
+                           " holds no usable PEM certificate (" + OpenSslReason(ec) + ")");
+  }
+  context->use_private_key_file(options.tls_key_file, asio::ssl::context::pem, ec);
+  if (ec && ERR_GET_REASON(static_cast<unsigned long>(ec.value())) == X509_R_KEY_VALUES_MISMATCH) {
+    return InvalidArgument("the TLS private key " + options.tls_key_file +
+                           " does not belong to the certificate " + options.tls_cert_file);
+  }
+  if (ec || SSL_CTX_check_private_key(native) != 1) {
+    return InvalidArgument("the TLS private key file " + options.tls_key_file +
+                           " holds no usable PEM private key for the certificate (" +
+                           (ec ? OpenSslReason(ec) : std::string("check failed")) + ")");
+  }
+  return context;
+}
+
 class ServerImpl final : public Server {
  public:
-  ServerImpl(ServerOptions options, Router router)
-      : state_(std::move(options), std::move(router)),
+  ServerImpl(ServerOptions options, Router router, std::unique_ptr<asio::ssl::context> tls)
+      : state_(std::move(options), std::move(router), std::move(tls)),
         work_(asio::make_work_guard(ioc_)),
         acceptor_(asio::make_strand(ioc_)),
         accept_retry_(acceptor_.get_executor()) {}
@@ -121,7 +171,7 @@ void ServerImpl::OnAccept(beast::error_code ec, tcp::socket socket) {
     return;
   }
   uint64_t id = ++state_.next_id;
-  auto connection = std::make_shared<Connection>(state_, std::move(socket), id);
+  auto connection = NewConnection(state_, std::move(socket), id);
   {
     std::lock_guard lock(state_.mu);
     state_.connections[id] = connection;
@@ -131,7 +181,7 @@ void ServerImpl::OnAccept(beast::error_code ec, tcp::socket socket) {
 }
 
 void ServerImpl::CloseConnections(bool force) {
-  std::vector<std::shared_ptr<Connection>> live;
+  std::vector<std::shared_ptr<ConnectionBase>> live;
   {
     std::lock_guard lock(state_.mu);
     for (auto& [id, weak] : state_.connections) {
@@ -166,9 +216,11 @@ void ServerImpl::Shutdown(std::chrono::seconds grace) {
 
 }  // namespace
 
-ServerState::ServerState(ServerOptions server_options, Router server_router)
+ServerState::ServerState(ServerOptions server_options, Router server_router,
+                         std::unique_ptr<boost::asio::ssl::context> tls_context)
     : options(std::move(server_options)),
       router(std::move(server_router)),
+      tls(std::move(tls_context)),
       workers(static_cast<size_t>(std::max(1, options.worker_threads))) {
   if (options.metrics == nullptr) return;
   options.metrics->Describe(kRequestsMetric, "HTTP requests by route, method and status.",
@@ -221,7 +273,12 @@ void ServerState::EndRequest() {
 }  // namespace internal
 
 Result<std::unique_ptr<Server>> Server::Start(ServerOptions options, Router router) {
-  auto server = std::make_unique<internal::ServerImpl>(std::move(options), std::move(router));
+  std::unique_ptr<boost::asio::ssl::context> tls;
+  if (options.tls()) {
+    ASSIGN_OR_RETURN(tls, internal::NewTlsContext(options));
+  }
+  auto server =
+      std::make_unique<internal::ServerImpl>(std::move(options), std::move(router), std::move(tls));
   RETURN_IF_ERROR(server->Listen());
   server->Run();
   return std::unique_ptr<Server>(std::move(server));

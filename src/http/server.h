@@ -13,8 +13,8 @@
 #include <cstdint>
 #include <functional>
 #include <map>
-#include <optional>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -35,7 +35,7 @@ struct Request {
   std::map<std::string, std::string> query;        // percent-decoded; '+' is a space
   std::map<std::string, std::string> path_params;  // from "{name}" segments of the route
   std::map<std::string, std::string> headers;      // names lower-cased
-  std::string body;       // the body, for ordinary routes
+  std::string body;                                // the body, for ordinary routes
   std::string body_file;  // upload routes: the spooled body's path, removed after the handler
   std::string remote_address;
   // Set by the route's admission hook for its handler; the HTTP layer does not read it.
@@ -121,14 +121,24 @@ struct ServerOptions {
   size_t max_body_bytes = 8u << 20;         // ordinary routes: larger bodies get 413
   uint64_t max_upload_bytes = 64ull << 30;  // upload routes
   std::string spool_dir;                    // where upload bodies are spooled; must exist
-  std::chrono::seconds idle_timeout{60};     // keep-alive and slow-client limit per read/write
-  Metrics* metrics = nullptr;                // requests by route and status, latency histogram
+  std::chrono::seconds idle_timeout{60};    // keep-alive and slow-client limit per read/write
+  Metrics* metrics = nullptr;               // requests by route and status, latency histogram
+  // HTTPS when both are set: PEM files of the certificate (chain) and its private key.
+  // Every connection then completes a TLS 1.2+ handshake within `tls_handshake_timeout`
+  // before its first request; a plain-HTTP request gets a 400 saying to use https://.
+  std::string tls_cert_file;
+  std::string tls_key_file;
+  std::chrono::seconds tls_handshake_timeout{10};
+
+  bool tls() const { return !tls_cert_file.empty() || !tls_key_file.empty(); }
 };
 
 class Server {
  public:
   // Binds and starts serving in background threads. Fails with Unavailable when the
-  // address cannot be bound (e.g. the port is taken).
+  // address cannot be bound (e.g. the port is taken), and with InvalidArgument when TLS
+  // is asked for and the certificate or key is missing, unreadable, not PEM, or the two
+  // do not match.
   static Result<std::unique_ptr<Server>> Start(ServerOptions options, Router router);
   virtual ~Server() = default;
 

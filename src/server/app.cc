@@ -252,6 +252,8 @@ Status App::Start() {
   server.worker_threads = options_.worker_threads;
   server.spool_dir = (fs::path(options_.data_dir) / "spool").string();
   server.metrics = &parts_->metrics;
+  server.tls_cert_file = options_.tls_cert;
+  server.tls_key_file = options_.tls_key;
   ASSIGN_OR_RETURN(parts_->server, http::Server::Start(server, std::move(router)));
   parts_->scheduler->Start();
   spdlog::info("citydata {} serving {} (data in {})", CITYDATA_VERSION, url(), options_.data_dir);
@@ -263,7 +265,8 @@ uint16_t App::port() const { return parts_->server ? parts_->server->port() : 0;
 std::string App::url() const {
   std::string host = options_.listen.substr(0, options_.listen.rfind(':'));
   if (host == "0.0.0.0" || host.empty()) host = "127.0.0.1";
-  return "http://" + host + ":" + std::to_string(port());
+  bool tls = !options_.tls_cert.empty() || !options_.tls_key.empty();
+  return (tls ? "https://" : "http://") + host + ":" + std::to_string(port());
 }
 
 std::string App::admin_token_path() const {

@@ -25,6 +25,9 @@ struct ServeOptions {
   std::string console_dir;                // the built console; default: the build's
   int worker_threads = 8;
   query::QueryConfig query;
+  // HTTPS when both are set: PEM files of the certificate (chain) and its private key.
+  std::string tls_cert;
+  std::string tls_key;
 };
 
 class App {

@@ -1,6 +1,6 @@
-#include <iostream>
-
 #include <spdlog/spdlog.h>
+
+#include <iostream>
 
 #include "cli/settings.h"
 #include "server/app.h"
@@ -35,9 +35,11 @@ int Serve(ServeArgs& a) {
     return 1;
   }
   if (const auto& token = (*app)->new_admin_token()) {
-    std::cout << "admin token (shown once; also in " << (*app)->admin_token_path()
-              << "):\n  " << *token << "\n";
-    auto claimed = cli::ClaimSettings({(*app)->url(), *token});
+    std::cout << "admin token (shown once; also in " << (*app)->admin_token_path() << "):\n  "
+              << *token << "\n";
+    // The CLI's client speaks plain HTTP only, so an HTTPS server is not offered to it.
+    auto claimed = a.options.tls_cert.empty() ? cli::ClaimSettings({(*app)->url(), *token})
+                                              : Result<bool>(false);
     if (claimed.ok() && *claimed) {
       std::cout << "the CLI on this machine is set up to use it (" << cli::SettingsPath() << ")\n";
     }
@@ -58,6 +60,11 @@ void AddServeCommand(CLI::App& app, cli::GlobalOptions& g) {
       ->required();
   cmd->add_option("--listen", a->options.listen, "host:port (port 0 picks a free port)");
   cmd->add_option("--console", a->options.console_dir, "directory of the built web console");
+  auto* cert = cmd->add_option("--tls-cert", a->options.tls_cert,
+                               "serve HTTPS with this PEM certificate (chain); needs --tls-key");
+  auto* key = cmd->add_option("--tls-key", a->options.tls_key, "the PEM private key of --tls-cert");
+  cert->needs(key);
+  key->needs(cert);
   cmd->add_option("--workers", a->options.worker_threads, "request worker threads")
       ->check(CLI::Range(1, 256));
   cmd->add_option("--query-timeout-ms", a->query_timeout_ms, "default SQL time limit")
