@@ -16,7 +16,11 @@ Then, alternating, REPEAT times each:
      single-row checks folded into one SUM(CASE ...) scan plus the unique GROUP BY.
 Both must report the same failing count for every rule; the table says where they differ.
 
-Usage: bench/quality/run.py [--rows N] [--repeat R] [--threads T] [--bin build/citydata]
+Usage: bench/quality/run.py [--rows N] [--repeat R] [--bin build/citydata]
+                           [--keep-data DIR] [--no-sql]
+--keep-data keeps the citydata server's data in DIR and reuses the ingested dataset on the
+next run (for profiling: the 10M-row ingest is the slow part of a round); --no-sql times
+citydata alone and compares its counts with the last recorded SQL counts, if any.
 """
 import argparse
 import json
@@ -237,6 +241,8 @@ def main():
     ap.add_argument("--rows", type=int, default=10_000_000)
     ap.add_argument("--repeat", type=int, default=3, help="alternating runs; medians compared")
     ap.add_argument("--bin", default=os.path.join(ROOT, "build", "citydata"))
+    ap.add_argument("--keep-data", help="server data directory kept and reused across runs")
+    ap.add_argument("--no-sql", action="store_true", help="time citydata only")
     args = ap.parse_args()
     csv, db = prepare_data(args.rows)
     cores = os.cpu_count()
@@ -244,20 +250,44 @@ def main():
           f"16 rules; machine: {cores} cores; load average {os.getloadavg()[0]:.1f}", flush=True)
     work = tempfile.mkdtemp(prefix="citydata_bench_quality_")
     env = dict(os.environ, CITYDATA_CONFIG=os.path.join(work, "cli.json"))
+    data = os.path.abspath(args.keep_data) if args.keep_data else os.path.join(work, "citydata")
+    reuse = args.keep_data and os.path.exists(os.path.join(data, "ingested"))
     try:
-        with CitydataServer(args.bin, os.path.join(work, "citydata"), env) as server:
-            rows = ingest(args.bin, csv, server)
+        with CitydataServer(args.bin, data, env) as server:
+            rows = args.rows if reuse else ingest(args.bin, csv, server)
+            if args.keep_data:
+                open(os.path.join(data, "ingested"), "w").close()
             runs, sql_runs, combined_runs = [], [], []
             for i in range(args.repeat):
                 runs.append(time_citydata_run(args.bin, server))
-                sql_runs.append(time_sql_per_rule(db))
-                combined_runs.append(time_sql_combined(db))
-                print(f"  round {i + 1}: citydata {runs[-1][2]['seconds']:.2f} s eval / "
-                      f"{runs[-1][0]:.2f} s wall; SQL per rule {sql_runs[-1][0]:.2f} s; "
-                      f"SQL combined {combined_runs[-1][0]:.2f} s", flush=True)
-        report(rows, cores, runs, sql_runs, combined_runs)
+                line = (f"  round {i + 1}: citydata {runs[-1][2]['seconds']:.2f} s eval / "
+                        f"{runs[-1][0]:.2f} s wall")
+                if not args.no_sql:
+                    sql_runs.append(time_sql_per_rule(db))
+                    combined_runs.append(time_sql_combined(db))
+                    line += (f"; SQL per rule {sql_runs[-1][0]:.2f} s; "
+                             f"SQL combined {combined_runs[-1][0]:.2f} s")
+                print(line, flush=True)
+        if args.no_sql:
+            report_citydata(rows, cores, runs)
+        else:
+            report(rows, cores, runs, sql_runs, combined_runs)
     finally:
         shutil.rmtree(work, ignore_errors=True)
+
+
+def report_citydata(rows, cores, runs):
+    run = runs[-1][2]
+    for r in run["rules"]:
+        print(f"{r['id']:<18} {r['type']:<10} {r['failed']:>10,}")
+    evals = [r[2]["seconds"] for r in runs]
+    t_eval = statistics.median(evals)
+    t_wall = statistics.median(r[0] for r in runs)
+    t_cpu = statistics.median(r[1] for r in runs)
+    print(f"\ncitydata quality run (no SQL this time): evaluation {t_eval:.2f} s "
+          f"({', '.join(f'{t:.2f}' for t in evals)}), {rows / t_eval / 1e6:.2f} M rows/s, "
+          f"{rows / t_eval / cores / 1e6:.2f} M rows/s per core; CLI wall {t_wall:.2f} s; "
+          f"server CPU {t_cpu:.2f} s = {rows / t_cpu / 1e6:.2f} M rows per CPU second")
 
 
 def report(rows, cores, runs, sql_runs, combined_runs):

@@ -34,8 +34,9 @@ Result<std::optional<storage::QualityRunRecord>> LatestDatasetRun(storage::Gover
 }
 
 // Collects failing rows from the evaluator and stores them in batches. The evaluator
-// serializes its calls, so no lock is needed; a store failure is kept and reported
-// after the run.
+// serializes its calls (from its delivery thread), so no lock is needed; a store
+// failure is kept and reported after the run. Records are overwritten in place, so
+// their strings are reused from batch to batch.
 class IssueWriter {
  public:
   IssueWriter(storage::GovernanceStore& store, std::string run_id)
@@ -43,27 +44,34 @@ class IssueWriter {
 
   void Add(const quality::Issue& issue) {
     if (!status_.ok()) return;
-    buffer_.push_back(
-        {run_id_, issue.rule_id, issue.row_id, issue.key,
-         issue.detail.empty() ? issue.value : issue.value + " (" + issue.detail + ")"});
-    if (buffer_.size() >= kIssueFlushRows) Flush();
+    if (used_ == buffer_.size()) buffer_.emplace_back();
+    storage::QualityIssueRecord& r = buffer_[used_++];
+    r.run_id.assign(run_id_);
+    r.rule_id.assign(issue.rule_id);
+    r.row_id = issue.row_id;
+    r.key.assign(issue.key);
+    r.value.assign(issue.value);
+    if (!issue.detail.empty()) r.value.append(" (").append(issue.detail).append(")");
+    if (used_ >= kIssueFlushRows) Flush();
   }
 
   Status Finish() {
+    buffer_.resize(used_);
     Flush();
     return status_;
   }
 
  private:
   void Flush() {
-    if (buffer_.empty() || !status_.ok()) return;
+    if (used_ == 0 || !status_.ok()) return;
     status_ = store_.AddQualityIssues(buffer_);
-    buffer_.clear();
+    used_ = 0;
   }
 
   storage::GovernanceStore& store_;
   std::string run_id_;
   std::vector<storage::QualityIssueRecord> buffer_;
+  size_t used_ = 0;  // records of buffer_ holding issues not yet stored
   Status status_;
 };
 

@@ -1,11 +1,13 @@
 #include "quality/evaluator.h"
 
 #include <algorithm>
+#include <cctype>
 #include <chrono>
 #include <mutex>
 #include <thread>
 
 #include "quality/dataset_rules.h"
+#include "quality/issue_delivery.h"
 #include "quality/key_rules.h"
 #include "quality/lookup_rules.h"
 #include "quality/rule_params.h"
@@ -15,8 +17,6 @@
 
 namespace citydata::quality {
 namespace {
-
-constexpr size_t kIssueBatch = 1024;
 
 struct CompiledRow {
   size_t result;
@@ -42,26 +42,6 @@ struct CompiledPlan {
   std::vector<size_t> row_counts, sqls;  // result indexes
 };
 
-// Delivers issues to the sink in batches, one batch at a time.
-class IssueFunnel {
- public:
-  explicit IssueFunnel(const IssueSink& sink) : sink_(sink) {}
-  bool active() const { return static_cast<bool>(sink_); }
-  void Add(std::vector<Issue>& buffer, Issue issue) {
-    buffer.push_back(std::move(issue));
-    if (buffer.size() >= kIssueBatch) Flush(buffer);
-  }
-  void Flush(std::vector<Issue>& buffer) {
-    std::lock_guard lock(mu_);
-    for (const Issue& i : buffer) sink_(i);
-    buffer.clear();
-  }
-
- private:
-  const IssueSink& sink_;
-  std::mutex mu_;  // serializes sink_ calls
-};
-
 struct PartState {
   // The row checks this part runs, by CompiledPlan::rows index: shared, or the part's own
   // copy (see OwnCopyPerPart).
@@ -69,20 +49,20 @@ struct PartState {
   int64_t rows = 0;
   std::vector<int64_t> failed, warnings;
   std::vector<std::vector<Sample>> samples;
-  std::vector<std::vector<uint64_t>> hashes;
+  std::vector<PartHashes> hashes;
   std::vector<ColumnAggregate> aggregates;
   RowScratch scratch;
-  std::vector<Issue> issues;
+  IssueBatch issues;
 };
 
-std::string CellsText(std::span<const Cell> row, const std::vector<int>& slots) {
-  std::string out;
+// Overwrites `out` with the cells' texts joined by " | ", NULL written NULL.
+void CellsText(std::span<const Cell> row, const std::vector<int>& slots, std::string& out) {
+  out.clear();
   for (size_t i = 0; i < slots.size(); ++i) {
     const Cell& c = row[static_cast<size_t>(slots[i])];
     if (i > 0) out += " | ";
     out += c.null ? std::string_view("NULL") : c.text;
   }
-  return out;
 }
 
 std::vector<std::optional<std::string>> CellValues(std::span<const Cell> row,
@@ -98,6 +78,14 @@ std::vector<std::optional<std::string>> CellValues(std::span<const Cell> row,
 std::string KeyText(std::span<const Cell> row, int key_slot) {
   if (key_slot < 0 || row[static_cast<size_t>(key_slot)].null) return {};
   return std::string(row[static_cast<size_t>(key_slot)].text);
+}
+
+void AssignKeyText(std::span<const Cell> row, int key_slot, std::string& out) {
+  if (key_slot < 0 || row[static_cast<size_t>(key_slot)].null) {
+    out.clear();
+  } else {
+    out.assign(row[static_cast<size_t>(key_slot)].text);
+  }
 }
 
 // RE2 takes a reader lock on the regex's shared DFA cache for every match; with a copy
@@ -116,7 +104,7 @@ void RunParallel(size_t n, const std::function<void(size_t)>& fn) {
 class Evaluation {
  public:
   Evaluation(const RulePlan& plan, const EvalContext& ctx, const IssueSink& sink)
-      : plan_(plan), ctx_(ctx), engine_(*ctx.engine), funnel_(sink) {}
+      : plan_(plan), ctx_(ctx), engine_(*ctx.engine), delivery_(sink) {}
 
   Result<RunResult> Run();
 
@@ -133,13 +121,16 @@ class Evaluation {
                      std::string_view detail);
   Status ScanPass();
   Status KeyPass();
+  std::vector<int64_t> KeyCandidates(size_t k);
+  bool RowidAddressable() const;
+  void ReportDuplicates(std::vector<KeyHit> dups, RuleResult& out);
   void MergeParts();
   Status DatasetRules();
 
   const RulePlan& plan_;
   const EvalContext& ctx_;
   storage::Engine& engine_;
-  IssueFunnel funnel_;
+  IssueDelivery delivery_;
   Schema schema_;
   int parts_ = 2;
   int64_t now_ = 0;
@@ -252,7 +243,7 @@ Status Evaluation::Prepare() {
                       plan_.dataset.ToString());
     }
     // Without a sink the key is never reported, and it alone is no reason to scan.
-    if (funnel_.active() && !cp_.columns.empty()) {
+    if (delivery_.active() && !cp_.columns.empty()) {
       auto it = std::find(cp_.columns.begin(), cp_.columns.end(), plan_.key_column);
       if (it == cp_.columns.end()) it = cp_.columns.insert(cp_.columns.end(), plan_.key_column);
       cp_.key_slot = static_cast<int>(it - cp_.columns.begin());
@@ -268,9 +259,13 @@ void Evaluation::RecordFailure(PartState& st, size_t r, int64_t row_id, std::spa
   if (st.samples[r].size() < static_cast<size_t>(ctx_.max_samples)) {
     st.samples[r].push_back({row_id, CellValues(row, cr.check->slots()), std::string(detail)});
   }
-  if (funnel_.active()) {
-    funnel_.Add(st.issues, Issue{plan_.rules[cr.result].id, row_id, KeyText(row, cp_.key_slot),
-                                 CellsText(row, cr.check->slots()), std::string(detail)});
+  if (delivery_.active()) {
+    Issue& issue = delivery_.Next(st.issues);
+    issue.rule_id.assign(plan_.rules[cr.result].id);
+    issue.row_id = row_id;
+    AssignKeyText(row, cp_.key_slot, issue.key);
+    CellsText(row, cr.check->slots(), issue.value);
+    issue.detail.assign(detail);
   }
 }
 
@@ -286,7 +281,7 @@ void Evaluation::VisitRow(PartState& st, int64_t row_id, std::span<const Cell> r
     }
   }
   for (size_t k = 0; k < cp_.keys.size(); ++k) {
-    if (auto h = cp_.keys[k].key.Hash(row)) st.hashes[k].push_back(*h);
+    if (auto h = cp_.keys[k].key.Hash(row)) st.hashes[k].Add(*h, row_id);
   }
   for (size_t a = 0; a < cp_.aggregates.size(); ++a) {
     st.aggregates[a].Add(row[static_cast<size_t>(cp_.aggregates[a].slot)]);
@@ -329,12 +324,7 @@ Status Evaluation::ScanPass() {
                                [this](int part, int64_t row_id, std::span<const Cell> row) {
                                  VisitRow(states_[static_cast<size_t>(part)], row_id, row);
                                }));
-  for (PartState& st : states_) {
-    if (funnel_.active()) funnel_.Flush(st.issues);
-  }
-  RunParallel(states_.size(), [this](size_t p) {
-    for (auto& h : states_[p].hashes) SortHashes(h);
-  });
+  for (PartState& st : states_) delivery_.Submit(st.issues);
   return Status::Ok();
 }
 
@@ -360,8 +350,37 @@ void Evaluation::MergeParts() {
   }
 }
 
+std::vector<int64_t> Evaluation::KeyCandidates(size_t k) {
+  std::vector<std::vector<uint64_t>> sorted(states_.size());
+  RunParallel(states_.size(), [&](size_t p) {
+    sorted[p] = states_[p].hashes[k].hashes();
+    SortHashes(sorted[p]);
+  });
+  std::vector<uint64_t> repeated = RepeatedHashes(sorted);
+  sorted.clear();
+  std::vector<int64_t> out;
+  if (repeated.empty()) return out;
+  HashSet64 set(repeated);
+  for (const PartState& st : states_) {  // parts are in row id order
+    const PartHashes& part = st.hashes[k];
+    for (size_t i = 0; i < part.hashes().size(); ++i) {
+      if (set.contains(part.hashes()[i])) out.push_back(part.row_id(i));
+    }
+  }
+  return out;
+}
+
+// True when SQL's rowid is the row id (no column shadows it), as FetchRows needs.
+bool Evaluation::RowidAddressable() const {
+  return std::none_of(schema_.begin(), schema_.end(), [](const ColumnDef& c) {
+    std::string lower = c.name;
+    for (char& ch : lower) ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
+    return lower == "rowid" || lower == "_rowid_" || lower == "oid";
+  });
+}
+
 Status Evaluation::KeyPass() {
-  std::vector<std::vector<uint64_t>> repeated(cp_.keys.size());
+  std::vector<std::vector<int64_t>> candidates(cp_.keys.size());
   std::vector<std::string> columns;
   std::vector<KeyRule> remapped;
   std::vector<size_t> active;
@@ -372,57 +391,79 @@ Status Evaluation::KeyPass() {
     columns.push_back(name);
     return static_cast<int>(columns.size() - 1);
   };
+  std::vector<int64_t> all;
   for (size_t k = 0; k < cp_.keys.size(); ++k) {
     run_.rules[cp_.keys[k].result].checked = run_.rows;
-    std::vector<std::vector<uint64_t>> parts;
-    for (PartState& st : states_) parts.push_back(std::move(st.hashes[k]));
-    repeated[k] = RepeatedHashes(parts);
-    if (repeated[k].empty()) continue;
+    candidates[k] = KeyCandidates(k);
+    for (PartState& st : states_) st.hashes[k] = PartHashes();
+    if (candidates[k].empty()) continue;
     std::vector<int> slots;
     for (int s : cp_.keys[k].key.slots()) slots.push_back(remap(s));
     remapped.emplace_back(slots, run_.rules[cp_.keys[k].result].type == RuleType::kUnique);
     active.push_back(k);
+    all.insert(all.end(), candidates[k].begin(), candidates[k].end());
   }
   if (active.empty()) return Status::Ok();
-  int key_slot = cp_.key_slot >= 0 && funnel_.active() ? remap(cp_.key_slot) : -1;
+  std::sort(all.begin(), all.end());
+  all.erase(std::unique(all.begin(), all.end()), all.end());
+  int key_slot = cp_.key_slot >= 0 && delivery_.active() ? remap(cp_.key_slot) : -1;
   std::vector<std::vector<std::vector<KeyHit>>> hits(
       static_cast<size_t>(parts_), std::vector<std::vector<KeyHit>>(active.size()));
-  RETURN_IF_ERROR(ParallelScan(engine_, plan_.dataset, columns, parts_,
-                               [&](int part, int64_t row_id, std::span<const Cell> row) {
-                                 for (size_t a = 0; a < active.size(); ++a) {
-                                   auto h = remapped[a].Hash(row);
-                                   const auto& rep = repeated[active[a]];
-                                   if (!h || !std::binary_search(rep.begin(), rep.end(), *h))
-                                     continue;
-                                   KeyHit hit;
-                                   remapped[a].EncodeKey(row, hit.key);
-                                   hit.row_id = row_id;
-                                   hit.values = CellValues(row, remapped[a].slots());
-                                   hit.row_key = KeyText(row, key_slot);
-                                   hits[static_cast<size_t>(part)][a].push_back(std::move(hit));
-                                 }
-                               }));
-  for (size_t a = 0; a < active.size(); ++a) {
-    std::vector<KeyHit> all;
+  auto visit = [&](int part, int64_t row_id, std::span<const Cell> row) {
+    for (size_t a = 0; a < active.size(); ++a) {
+      const auto& ids = candidates[active[a]];
+      if (!std::binary_search(ids.begin(), ids.end(), row_id)) continue;
+      KeyHit hit;
+      remapped[a].EncodeKey(row, hit.key);
+      hit.row_id = row_id;
+      hit.values = CellValues(row, remapped[a].slots());
+      hit.row_key = KeyText(row, key_slot);
+      hits[static_cast<size_t>(part)][a].push_back(std::move(hit));
+    }
+  };
+  // Point reads when few rows are needed; a rescan filtered by row id otherwise, or
+  // when the engine cannot read rows by id.
+  bool fetched = all.size() * 20 <= static_cast<size_t>(run_.rows) && RowidAddressable() &&
+                 FetchRows(engine_, plan_.dataset, columns, all,
+                           [&](int64_t row_id, std::span<const Cell> row) {
+                             visit(0, row_id, row);
+                           })
+                     .ok();
+  if (!fetched) {
     for (auto& part : hits) {
-      for (auto& h : part[a]) all.push_back(std::move(h));
+      for (auto& h : part) h.clear();
     }
-    std::vector<KeyHit> dups = DuplicateHits(std::move(all));
-    RuleResult& out = run_.rules[cp_.keys[active[a]].result];
-    out.failed = static_cast<int64_t>(dups.size());
-    std::vector<Issue> buffer;
-    for (auto& hit : dups) {
-      if (out.samples.size() < static_cast<size_t>(ctx_.max_samples)) {
-        out.samples.push_back({hit.row_id, hit.values, "duplicate"});
-      }
-      if (!funnel_.active()) continue;
-      std::string text;
-      for (const auto& v : hit.values) text += (text.empty() ? "" : " | ") + v.value_or("NULL");
-      funnel_.Add(buffer, Issue{out.id, hit.row_id, hit.row_key, std::move(text), "duplicate"});
+    std::vector<uint64_t> ids(all.begin(), all.end());
+    HashSet64 wanted(ids);
+    RETURN_IF_ERROR(ParallelScan(engine_, plan_.dataset, columns, parts_,
+                                 [&](int part, int64_t row_id, std::span<const Cell> row) {
+                                   if (wanted.contains(static_cast<uint64_t>(row_id)))
+                                     visit(part, row_id, row);
+                                 }));
+  }
+  for (size_t a = 0; a < active.size(); ++a) {
+    std::vector<KeyHit> part_hits;
+    for (auto& part : hits) {
+      for (auto& h : part[a]) part_hits.push_back(std::move(h));
     }
-    if (funnel_.active()) funnel_.Flush(buffer);
+    ReportDuplicates(DuplicateHits(std::move(part_hits)), run_.rules[cp_.keys[active[a]].result]);
   }
   return Status::Ok();
+}
+
+void Evaluation::ReportDuplicates(std::vector<KeyHit> dups, RuleResult& out) {
+  out.failed = static_cast<int64_t>(dups.size());
+  IssueBatch batch;
+  for (auto& hit : dups) {
+    if (out.samples.size() < static_cast<size_t>(ctx_.max_samples)) {
+      out.samples.push_back({hit.row_id, hit.values, "duplicate"});
+    }
+    if (!delivery_.active()) continue;
+    std::string text;
+    for (const auto& v : hit.values) text += (text.empty() ? "" : " | ") + v.value_or("NULL");
+    delivery_.Next(batch) = Issue{out.id, hit.row_id, hit.row_key, std::move(text), "duplicate"};
+  }
+  delivery_.Submit(batch);
 }
 
 Status Evaluation::DatasetRules() {
@@ -445,18 +486,17 @@ Status Evaluation::DatasetRules() {
                          run_.rules[i]);
     }
   }
+  IssueBatch batch;
   IssueSink sql_sink;
-  if (funnel_.active()) {
-    sql_sink = [this](const Issue& issue) {
-      std::vector<Issue> one{issue};
-      funnel_.Flush(one);
-    };
+  if (delivery_.active()) {
+    sql_sink = [this, &batch](const Issue& issue) { delivery_.Next(batch) = issue; };
   }
   for (size_t i : cp_.sqls) {
     Status s = RunSqlRule(plan_.rules[i], engine_, run_.rows, plan_.key_column, ctx_.max_samples,
                           sql_sink, run_.rules[i]);
     if (!s.ok()) return s.WithContext(RuleLabel(i));
   }
+  delivery_.Submit(batch);
   return Status::Ok();
 }
 
@@ -467,6 +507,7 @@ Result<RunResult> Evaluation::Run() {
   MergeParts();
   RETURN_IF_ERROR(KeyPass());
   RETURN_IF_ERROR(DatasetRules());
+  delivery_.Finish();
   ComputeScores(run_);
   run_.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   return std::move(run_);

@@ -42,6 +42,29 @@ void KeyRule::EncodeKey(std::span<const Cell> row, std::string& out) const {
   }
 }
 
+int64_t PartHashes::row_id(size_t index) const {
+  auto run = std::upper_bound(runs_.begin(), runs_.end(), index,
+                              [](size_t i, const auto& r) { return i < r.first; });
+  --run;
+  return run->second + static_cast<int64_t>(index - run->first);
+}
+
+HashSet64::HashSet64(const std::vector<uint64_t>& values) {
+  size_t capacity = 16;
+  while (capacity < values.size() * 2) capacity *= 2;
+  slots_.assign(capacity, 0);
+  mask_ = capacity - 1;
+  for (uint64_t v : values) {
+    if (v == 0) {
+      has_zero_ = true;
+      continue;
+    }
+    size_t i = Slot(v);
+    while (slots_[i] != 0 && slots_[i] != v) i = (i + 1) & mask_;
+    slots_[i] = v;
+  }
+}
+
 void SortHashes(std::vector<uint64_t>& hashes) {
   if (hashes.size() < 4096) {
     std::sort(hashes.begin(), hashes.end());

@@ -1,15 +1,17 @@
 // unique and duplicate_rows: exact duplicate-key counting in bounded passes.
 //
-// Pass 1 (with every other rule): each part records a 64-bit hash per row and sorts
-// its list (radix sort); merging the sorted lists yields the hashes seen more than
-// once. Pass 2 (only when there are such hashes): rows whose hash is repeated are
-// encoded exactly; grouping those by key gives the exact duplicate groups, so hash
-// collisions never cause false failures.
+// Pass 1 (with every other rule): each part records a 64-bit hash per row with the
+// row's id (PartHashes); sorted copies (radix sort) merged yield the hashes seen more
+// than once, and the rows carrying them are the candidates. Pass 2 (only when there
+// are candidates) reads the candidates' key columns, by row id where the engine allows
+// it, else by a filtered rescan; their keys are encoded exactly, and grouping those by
+// key gives the exact duplicate groups, so hash collisions never cause false failures.
 #pragma once
 
 #include <cstdint>
 #include <optional>
 #include <span>
+#include <utility>
 #include <string>
 #include <vector>
 
@@ -35,6 +37,48 @@ class KeyRule {
  private:
   std::vector<int> slots_;
   bool skip_null_keys_;
+};
+
+// The key hashes of one scan part's rows, in row order, with their row ids (kept as
+// runs of consecutive ids: a few bytes for a densely numbered dataset).
+class PartHashes {
+ public:
+  // REQUIRES: row ids increase from call to call.
+  void Add(uint64_t hash, int64_t row_id) {
+    if (hashes_.empty() || row_id != last_row_id_ + 1) {
+      runs_.emplace_back(hashes_.size(), row_id);
+    }
+    hashes_.push_back(hash);
+    last_row_id_ = row_id;
+  }
+  const std::vector<uint64_t>& hashes() const { return hashes_; }
+  // The id of the row whose hash is hashes()[index].
+  int64_t row_id(size_t index) const;
+
+ private:
+  std::vector<uint64_t> hashes_;
+  std::vector<std::pair<size_t, int64_t>> runs_;  // (first index, its row id)
+  int64_t last_row_id_ = 0;
+};
+
+// Membership of a fixed set of 64-bit values (open addressing), for testing every
+// row's hash against the repeated ones.
+class HashSet64 {
+ public:
+  explicit HashSet64(const std::vector<uint64_t>& values);
+  bool contains(uint64_t v) const {
+    if (v == 0) return has_zero_;
+    for (size_t i = Slot(v);; i = (i + 1) & mask_) {
+      if (slots_[i] == v) return true;
+      if (slots_[i] == 0) return false;
+    }
+  }
+
+ private:
+  size_t Slot(uint64_t v) const { return static_cast<size_t>((v * 0x9E3779B97F4A7C15ull) >> 20) & mask_; }
+  std::vector<uint64_t> slots_;  // 0 = empty
+  size_t mask_ = 0;
+  bool has_zero_ = false;
 };
 
 // Sorts ascending; linear time.

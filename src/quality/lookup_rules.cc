@@ -5,6 +5,7 @@
 
 #include "quality/rule_params.h"
 #include "quality/scan.h"
+#include "quality/text_set.h"
 
 namespace citydata::quality {
 namespace {
@@ -23,7 +24,7 @@ Status CheckColumns(storage::Engine& engine, const DatasetName& dataset,
 
 class ReferenceCheck final : public RowCheck {
  public:
-  ReferenceCheck(int slot, TextSet values) : RowCheck({slot}), values_(std::move(values)) {}
+  ReferenceCheck(int slot, FlatTextSet values) : RowCheck({slot}), values_(std::move(values)) {}
 
   Verdict Check(std::span<const Cell> row, RowScratch&, std::string_view&) const override {
     const Cell& cell = row[static_cast<size_t>(slots().front())];
@@ -32,7 +33,7 @@ class ReferenceCheck final : public RowCheck {
   }
 
  private:
-  TextSet values_;
+  FlatTextSet values_;
 };
 
 // The compared values of one row of the other dataset; "" stands for NULL too.
@@ -81,10 +82,10 @@ Result<std::unique_ptr<RowCheck>> CompileReferenceCheck(const Rule& rule, const 
                                                         storage::Engine& engine) {
   ASSIGN_OR_RETURN(ColumnRef ref, ParseColumnRef(rule.params["ref"].get<std::string>()));
   RETURN_IF_ERROR(CheckColumns(engine, ref.dataset, {ref.column}));
-  TextSet values;
+  FlatTextSet values;
   RETURN_IF_ERROR(ParallelScan(engine, ref.dataset, {ref.column}, 1,
                                [&](int, int64_t, std::span<const Cell> cells) {
-                                 if (!cells[0].null) values.emplace(cells[0].text);
+                                 if (!cells[0].null) values.Insert(cells[0].text);
                                }));
   return std::unique_ptr<RowCheck>(
       std::make_unique<ReferenceCheck>(env.slot(rule.columns.front()), std::move(values)));

@@ -6,6 +6,7 @@
 #include <chrono>
 
 #include "quality/rule_params.h"
+#include "quality/text_set.h"
 #include "quality/value_checks.h"
 #include "standards/cn_formats.h"
 #include "standards/national_ids.h"
@@ -146,7 +147,7 @@ std::unique_ptr<RowCheck> LengthCheck(const Rule& rule, int slot) {
   });
 }
 
-std::unique_ptr<RowCheck> SetCheck(TextSet set, int slot) {
+std::unique_ptr<RowCheck> SetCheck(FlatTextSet set, int slot) {
   return MakeTextCheck(slot,
                        [set = std::move(set)](std::string_view t) { return set.contains(t); });
 }
@@ -159,7 +160,7 @@ Result<std::unique_ptr<RowCheck>> CodeTableCheck(const Rule& rule, int slot,
     return InvalidArgument("unknown code table '" + table +
                            "'; use a table id such as GB/T 2261.1");
   }
-  return SetCheck(TextSet(codes->begin(), codes->end()), slot);
+  return SetCheck(FlatTextSet(*codes), slot);
 }
 
 std::unique_ptr<RowCheck> TypeCheck(const Rule& rule, int slot) {
@@ -216,9 +217,9 @@ Result<std::unique_ptr<RowCheck>> RegexCheck(const Rule& rule, int slot) {
   return MakeTextCheck(slot, [re](std::string_view t) { return RE2::FullMatch(t, *re); });
 }
 
-TextSet InSetValues(const Rule& rule) {
-  TextSet set;
-  for (const auto& v : rule.params["values"]) set.insert(ScalarText(v));
+FlatTextSet InSetValues(const Rule& rule) {
+  FlatTextSet set;
+  for (const auto& v : rule.params["values"]) set.Insert(ScalarText(v));
   return set;
 }
 

@@ -1,5 +1,6 @@
 #include "quality/scan.h"
 
+#include <algorithm>
 #include <charconv>
 #include <thread>
 
@@ -45,7 +46,68 @@ Status ScanOnePart(storage::Engine& engine, const DatasetName& dataset,
       });
 }
 
+std::string QuoteName(std::string_view name) {
+  std::string out = "\"";
+  for (char c : name) out += c == '"' ? std::string("\"\"") : std::string(1, c);
+  return out + "\"";
+}
+
+// SELECT rowid, columns... FROM dataset WHERE rowid IN (ids).
+std::string FetchSql(const DatasetName& dataset, const std::vector<std::string>& columns,
+                     std::span<const int64_t> ids) {
+  std::string sql = "SELECT rowid";
+  for (const auto& c : columns) sql += ", " + QuoteName(c);
+  sql += " FROM " + std::string(ZoneName(dataset.zone)) + "." + QuoteName(dataset.name) +
+         " WHERE rowid IN (";
+  for (size_t i = 0; i < ids.size(); ++i) {
+    if (i > 0) sql += ',';
+    sql += std::to_string(ids[i]);
+  }
+  return sql + ")";
+}
+
+Status FetchChunk(storage::Engine& engine, const DatasetName& dataset,
+                  const std::vector<std::string>& columns, std::span<const int64_t> ids,
+                  const FetchVisitor& visit) {
+  storage::QueryLimits limits;
+  limits.max_rows = static_cast<int64_t>(ids.size()) + 1;
+  limits.timeout = std::chrono::minutes(10);
+  ASSIGN_OR_RETURN(auto cursor, engine.Query(FetchSql(dataset, columns, ids), limits));
+  std::vector<int64_t> sorted(ids.begin(), ids.end());
+  std::sort(sorted.begin(), sorted.end());
+  std::vector<Value> row;
+  std::vector<Cell> cells(columns.size());
+  std::vector<CellBuffer> buffers(columns.size());
+  size_t seen = 0;
+  while (true) {
+    ASSIGN_OR_RETURN(bool more, cursor->Next(row));
+    if (!more) break;
+    const auto* id = row.empty() ? nullptr : std::get_if<int64_t>(&row[0]);
+    if (row.size() != columns.size() + 1 || id == nullptr ||
+        !std::binary_search(sorted.begin(), sorted.end(), *id)) {
+      return Internal("rows of " + dataset.ToString() + " cannot be read by id");
+    }
+    for (size_t c = 0; c < columns.size(); ++c) cells[c] = DecodeCell(row[c + 1], buffers[c]);
+    visit(*id, cells);
+    ++seen;
+  }
+  if (seen != ids.size()) return Internal("rows of " + dataset.ToString() + " cannot be read by id");
+  return Status::Ok();
+}
+
 }  // namespace
+
+Status FetchRows(storage::Engine& engine, const DatasetName& dataset,
+                 const std::vector<std::string>& columns, std::span<const int64_t> row_ids,
+                 const FetchVisitor& visit) {
+  constexpr size_t kIdsPerQuery = 1000;
+  for (size_t i = 0; i < row_ids.size(); i += kIdsPerQuery) {
+    RETURN_IF_ERROR(FetchChunk(engine, dataset, columns,
+                               row_ids.subspan(i, std::min(kIdsPerQuery, row_ids.size() - i)),
+                               visit));
+  }
+  return Status::Ok();
+}
 
 Cell DecodeCell(const Value& value, CellBuffer& buffer) {
   Cell cell;

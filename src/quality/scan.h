@@ -32,4 +32,17 @@ using RowVisitor = std::function<void(int part, int64_t row_id, std::span<const 
 Status ParallelScan(storage::Engine& engine, const DatasetName& dataset,
                     const std::vector<std::string>& columns, int parts, const RowVisitor& visit);
 
+// Called for each row FetchRows read, with its id and one cell per requested column.
+using FetchVisitor = std::function<void(int64_t row_id, std::span<const Cell> cells)>;
+
+// Reads `columns` of the rows of `dataset` whose ids are `row_ids` (distinct), in no
+// particular order, through Engine::Query with the ids in the statement: point reads
+// instead of a full scan when a few rows are needed. The SQL addresses rows by SQLite's
+// rowid (what ScanPart reports as _row_id for the SQLite engine); with an engine
+// where that fails or returns other rows, the result is an error and the caller
+// scans instead. Rows may have been visited before an error.
+Status FetchRows(storage::Engine& engine, const DatasetName& dataset,
+                 const std::vector<std::string>& columns, std::span<const int64_t> row_ids,
+                 const FetchVisitor& visit);
+
 }  // namespace citydata::quality

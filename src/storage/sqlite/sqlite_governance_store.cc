@@ -282,20 +282,41 @@ DELETE FROM quality_issues WHERE run_id IN (
     return Status::Ok();
   }
 
-  // REQUIRES: mu_ held, inside a transaction.
+  // REQUIRES: mu_ held, inside a transaction. Rows go in kIssuesPerInsert at a time,
+  // one multi-row INSERT each: a run may store millions of issues, and one statement
+  // step per row costs about as much as the row itself.
   Status InsertIssues(const std::vector<QualityIssueRecord>& issues) {
-    ASSIGN_OR_RETURN(StmtPtr s, sqlite::Prepare(db_.get(),
-                                                "INSERT INTO quality_issues VALUES "
-                                                "(?, ?, ?, ?, ?)"));
-    for (const auto& i : issues) {
-      BindText(s.get(), 1, i.run_id, SQLITE_STATIC);
-      BindText(s.get(), 2, i.rule_id, SQLITE_STATIC);
-      sqlite3_bind_int64(s.get(), 3, i.row_id);
-      BindText(s.get(), 4, i.key, SQLITE_STATIC);
-      BindText(s.get(), 5, i.value, SQLITE_STATIC);
-      RETURN_IF_ERROR(sqlite::StepDone(db_.get(), s.get()));
+    constexpr size_t kIssuesPerInsert = 64;
+    StmtPtr bulk, tail;
+    size_t i = 0;
+    if (issues.size() >= kIssuesPerInsert) {
+      ASSIGN_OR_RETURN(bulk, PrepareIssueInsert(kIssuesPerInsert));
+      for (; i + kIssuesPerInsert <= issues.size(); i += kIssuesPerInsert) {
+        RETURN_IF_ERROR(RunIssueInsert(bulk.get(), issues.data() + i, kIssuesPerInsert));
+      }
     }
-    return Status::Ok();
+    if (i == issues.size()) return Status::Ok();
+    ASSIGN_OR_RETURN(tail, PrepareIssueInsert(issues.size() - i));
+    return RunIssueInsert(tail.get(), issues.data() + i, issues.size() - i);
+  }
+
+  Result<StmtPtr> PrepareIssueInsert(size_t rows) {
+    std::string sql = "INSERT INTO quality_issues VALUES ";
+    for (size_t r = 0; r < rows; ++r) sql += r == 0 ? "(?, ?, ?, ?, ?)" : ", (?, ?, ?, ?, ?)";
+    return sqlite::Prepare(db_.get(), sql);
+  }
+
+  Status RunIssueInsert(sqlite3_stmt* s, const QualityIssueRecord* issues, size_t rows) {
+    for (size_t r = 0; r < rows; ++r) {
+      const QualityIssueRecord& i = issues[r];
+      const int first = static_cast<int>(r * 5) + 1;
+      BindText(s, first, i.run_id, SQLITE_STATIC);
+      BindText(s, first + 1, i.rule_id, SQLITE_STATIC);
+      sqlite3_bind_int64(s, first + 2, i.row_id);
+      BindText(s, first + 3, i.key, SQLITE_STATIC);
+      BindText(s, first + 4, i.value, SQLITE_STATIC);
+    }
+    return sqlite::StepDone(db_.get(), s);
   }
 
   std::mutex mu_;
