@@ -105,7 +105,7 @@ void AddCodes(CLI::App& standards, GlobalOptions& g) {
       return Status::Ok();
     });
   });
-  auto* import =
+  auto* import_cmd =
       cmd->add_subcommand("import", "Import a code table from CSV (code,name[,synonyms])");
   auto file = std::make_shared<std::string>();
   auto table_id = std::make_shared<std::string>();
