@@ -7,6 +7,7 @@
 #include "cli/query_command.h"
 #include "cli/security_commands.h"
 #include "cli/session.h"
+#include "cli/share_commands.h"
 #include "core/json_util.h"
 #include "core/types.h"
 
@@ -286,6 +287,7 @@ void RegisterClientCommands(CLI::App& app, GlobalOptions& options) {
   AddStandardsCommands(app, options);
   AddQualityCommands(app, options);
   AddSecurityCommands(app, options);
+  AddShareCommands(app, options);
 }
 
 }  // namespace citydata::cli
