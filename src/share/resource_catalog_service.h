@@ -58,8 +58,8 @@ struct ResourceQuery {
   int64_t offset = 0;
 };
 
-// Counts per facet value over every match: keys "dept", "classification" (by 类 and by
-// full path), "sharing", "opening", "grade".
+// Counts per facet value over every match: keys "dept", "category" (the 类),
+// "classification" (the full path), "sharing", "opening", "grade".
 using Facets = std::map<std::string, std::map<std::string, int64_t>>;
 
 struct ResourcePage {
