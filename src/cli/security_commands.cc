@@ -1,5 +1,5 @@
 // Identity, classification, masking and audit commands: users, login, logout,
-// tokens, grants, classify, policies, mask, detokenize, audit, keys.
+// tokens, apps, grants, classify, policies, mask, detokenize, audit, keys.
 #include "cli/security_commands.h"
 
 #include <termios.h>
@@ -216,6 +216,63 @@ void AddTokens(CLI::App& app, GlobalOptions& g) {
   revoke->callback([&g, id] {
     Run(g, [&](Session& s) -> Status {
       RETURN_IF_ERROR(s.Call("DELETE", "/api/v1/tokens/" + UrlEncode(*id)).status());
+      std::cout << "revoked " << *id << "\n";
+      return Status::Ok();
+    });
+  });
+}
+
+void AddApps(CLI::App& app, GlobalOptions& g) {
+  auto* apps = app.add_subcommand("apps", "Your apps: client credentials for API calls");
+  apps->require_subcommand(1);
+  struct CreateArgs {
+    std::string name;
+    int64_t rate = 60, quota = 10000;
+  };
+  auto args = std::make_shared<CreateArgs>();
+  auto* create = apps->add_subcommand(
+      "create", "Register an app; its key and signing secret are shown once");
+  create->add_option("--name", args->name, "what the app is");
+  create->add_option("--rate", args->rate, "calls per minute (default 60)");
+  create->add_option("--quota", args->quota, "calls per day (default 10000)");
+  create->callback([&g, args] {
+    Run(g, [&](Session& s) -> Status {
+      ASSIGN_OR_RETURN(json r, s.Call("POST", "/api/v1/apps",
+                                      {{"name", args->name},
+                                       {"rate_per_minute", args->rate},
+                                       {"daily_quota", args->quota}}));
+      if (s.format() == OutputFormat::kJson) return PrintJson(r), Status::Ok();
+      std::cout << "app_key " << CellText(r["app_key"]) << "\nsecret  " << CellText(r["secret"])
+                << "\n";
+      std::cerr << "app " << CellText(r["id"])
+                << " registered; this is the only time its key and secret are shown\n";
+      return Status::Ok();
+    });
+  });
+  auto all = std::make_shared<bool>(false);
+  auto* list = apps->add_subcommand("list", "List apps");
+  list->add_flag("--all", *all, "every user's apps (admin)");
+  list->callback([&g, all] {
+    Run(g, [&](Session& s) -> Status {
+      ASSIGN_OR_RETURN(json r, s.Call("GET", "/api/v1/apps" +
+                                                 QueryString({{"all", *all ? "true" : ""}})));
+      if (s.format() == OutputFormat::kJson) return PrintJson(r), Status::Ok();
+      std::vector<std::vector<std::string>> rows;
+      for (const auto& a : r["items"]) {
+        rows.push_back({CellText(a["id"]), CellText(a["name"]), CellText(a["user"]),
+                        CellText(a["rate_per_minute"]), CellText(a["daily_quota"]),
+                        a["revoked"].get<bool>() ? "revoked" : "active"});
+      }
+      PrintRows({"id", "name", "user", "per minute", "per day", "state"}, rows, s.format());
+      return Status::Ok();
+    });
+  });
+  auto id = std::make_shared<std::string>();
+  auto* revoke = apps->add_subcommand("revoke", "Revoke an app");
+  revoke->add_option("id", *id, "app id")->required();
+  revoke->callback([&g, id] {
+    Run(g, [&](Session& s) -> Status {
+      RETURN_IF_ERROR(s.Call("DELETE", "/api/v1/apps/" + UrlEncode(*id)).status());
       std::cout << "revoked " << *id << "\n";
       return Status::Ok();
     });
@@ -509,6 +566,7 @@ void AddSecurityCommands(CLI::App& app, GlobalOptions& g) {
   AddUsers(app, g);
   AddLogin(app, g);
   AddTokens(app, g);
+  AddApps(app, g);
   AddGrants(app, g);
   AddClassify(app, g);
   AddPolicies(app, g);

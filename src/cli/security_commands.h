@@ -1,4 +1,4 @@
-// `citydata users|login|logout|tokens|grants|classify|policies|mask|detokenize|audit|keys`.
+// `citydata users|login|logout|tokens|apps|grants|classify|policies|mask|detokenize|audit|keys`.
 #pragma once
 
 #include <CLI/CLI.hpp>

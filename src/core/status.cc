@@ -13,6 +13,7 @@ std::string_view ErrorCodeName(ErrorCode code) {
     case ErrorCode::kFailedPrecondition: return "failed_precondition";
     case ErrorCode::kConflict: return "conflict";
     case ErrorCode::kResourceExhausted: return "resource_exhausted";
+    case ErrorCode::kRateLimited: return "rate_limited";
     case ErrorCode::kDeadlineExceeded: return "deadline_exceeded";
     case ErrorCode::kUnavailable: return "unavailable";
     case ErrorCode::kInternal: return "internal";

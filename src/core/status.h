@@ -30,7 +30,8 @@ enum class ErrorCode {
   kPermissionDenied,   // the caller is known but not allowed
   kFailedPrecondition, // the system is not in a state that allows this
   kConflict,           // a concurrent change won the race; retrying may succeed
-  kResourceExhausted,  // a size, row or rate limit was hit
+  kResourceExhausted,  // a size or row limit was hit
+  kRateLimited,        // a caller's rate limit or quota was hit; retry later
   kDeadlineExceeded,   // a time limit was hit
   kUnavailable,        // shutting down or a dependency is down; retry later
   kInternal,           // a bug or an unexpected environment failure
@@ -77,6 +78,7 @@ inline Status ResourceExhausted(std::string m) {
 }
 inline Status DeadlineExceeded(std::string m) { return {ErrorCode::kDeadlineExceeded, std::move(m)}; }
 inline Status Unavailable(std::string m) { return {ErrorCode::kUnavailable, std::move(m)}; }
+inline Status RateLimited(std::string m) { return {ErrorCode::kRateLimited, std::move(m)}; }
 inline Status Internal(std::string m) { return {ErrorCode::kInternal, std::move(m)}; }
 
 // Either a T or a non-OK Status.

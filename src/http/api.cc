@@ -325,7 +325,8 @@ void RegisterRoutes(Router& router, const ApiContext& context) {
   // action is decided by the policy (api_access.h).
   Admission authenticated = Authenticator(context);
   std::vector<Endpoint> endpoints = CatalogEndpoints(context);
-  for (auto* section : {&GovernanceEndpoints, &IdentityEndpoints, &SecurityEndpoints}) {
+  for (auto* section :
+       {&GovernanceEndpoints, &IdentityEndpoints, &SecurityEndpoints, &ShareEndpoints}) {
     for (auto& e : (*section)(context)) endpoints.push_back(std::move(e));
   }
   json openapi = OpenApiDocument(endpoints, context.version);

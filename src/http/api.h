@@ -20,8 +20,10 @@
 #include "query/query_service.h"
 #include "governance/classification_service.h"
 #include "masking/key_ring.h"
+#include "security/app_service.h"
 #include "security/identity_service.h"
 #include "security/policy.h"
+#include "share/resource_catalog_service.h"
 
 namespace citydata::http {
 
@@ -31,12 +33,14 @@ struct ApiContext {
   ingest::IngestService* ingest = nullptr;
   query::QueryService* query = nullptr;
   security::IdentityService* identity = nullptr;
+  security::AppService* apps = nullptr;
   security::Policy* policy = nullptr;
   access::AccessService* access = nullptr;
   audit::AuditLog* audit = nullptr;
   governance::StandardsService* standards = nullptr;
   governance::QualityService* quality = nullptr;
   governance::ClassificationService* classification = nullptr;
+  share::ResourceCatalogService* resources = nullptr;
   // Rotates the master or data keys (the server owns the key ring); "master" or "data".
   std::function<Status(const std::string& which)> rotate_keys;
   // The keys that detokenize and decrypt values.

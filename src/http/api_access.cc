@@ -58,6 +58,9 @@ constexpr RouteRule kRouteRules[] = {
     {Method::kGet, "/api/v1/tokens", Action::kManageOwnTokens},
     {Method::kPost, "/api/v1/tokens", Action::kManageOwnTokens},
     {Method::kDelete, "/api/v1/tokens/{id}", Action::kManageOwnTokens},
+    {Method::kGet, "/api/v1/apps", Action::kManageOwnApps},
+    {Method::kPost, "/api/v1/apps", Action::kManageOwnApps},
+    {Method::kDelete, "/api/v1/apps/{id}", Action::kManageOwnApps},
     {Method::kGet, "/api/v1/grants", Action::kSession},
     {Method::kPost, "/api/v1/grants", Action::kManageGrants},
     {Method::kDelete, "/api/v1/grants/{id}", Action::kManageGrants},
@@ -75,6 +78,13 @@ constexpr RouteRule kRouteRules[] = {
     {Method::kGet, "/api/v1/audit/anchor", Action::kReadAudit},
     {Method::kPost, "/api/v1/detokenize", Action::kDetokenize},
     {Method::kPost, "/api/v1/keys/rotate", Action::kManageKeys},
+    // The resource catalog: publishing is a dataset owner's action, checked by the
+    // service against the dataset the body names (the path names none).
+    {Method::kGet, "/api/v1/resources", Action::kReadCatalog},
+    {Method::kPost, "/api/v1/resources", Action::kEditMetadata},
+    {Method::kGet, "/api/v1/resources/export", Action::kReadCatalog},
+    {Method::kGet, "/api/v1/resources/{id}", Action::kReadCatalog},
+    {Method::kPost, "/api/v1/resources/{id}/unpublish", Action::kEditMetadata},
 };
 
 bool IsDatasetAction(Action action) {
@@ -137,22 +147,57 @@ bool IsPublicRoute(Method method, const std::string& path) {
   return method == Method::kPost && path == "/api/v1/login";
 }
 
+namespace {
+
+// The caller of a request: a user's token, an app key as a bearer token, or an app's
+// signed request (security/app_service.h).
+Result<security::Principal> Identify(const ApiContext& context, const Request& req) {
+  std::string_view app_key = req.Header("x-app-key");
+  if (!app_key.empty()) {
+    security::SignedRequest signed_request{std::string(app_key),
+                                           std::string(req.Header("x-timestamp")),
+                                           std::string(req.Header("x-nonce")),
+                                           std::string(req.Header("x-signature")),
+                                           std::string(MethodName(req.method)),
+                                           req.path,
+                                           {req.query.begin(), req.query.end()}};
+    return context.apps->AuthenticateSigned(signed_request);
+  }
+  std::string_view auth = req.Header("authorization");
+  constexpr std::string_view kBearer = "Bearer ";
+  if (!auth.starts_with(kBearer)) {
+    return Unauthenticated("a valid API token is required: send 'Authorization: Bearer <token>'");
+  }
+  std::string_view secret = auth.substr(kBearer.size());
+  if (secret.starts_with("cda_")) return context.apps->AuthenticateKey(secret);
+  return context.identity->Authenticate(secret);
+}
+
+}  // namespace
+
 Admission Authenticator(const ApiContext& context) {
   return [&context](Request& req) -> std::optional<Response> {
-    std::string_view auth = req.Header("authorization");
-    constexpr std::string_view kBearer = "Bearer ";
-    Status denied =
-        Unauthenticated("a valid API token is required: send 'Authorization: Bearer <token>'");
-    if (auth.starts_with(kBearer)) {
-      auto who = context.identity->Authenticate(auth.substr(kBearer.size()));
-      if (who.ok()) {
-        req.context = std::move(*who);
-        return std::nullopt;
-      }
-      denied = who.status();
+    auto who = Identify(context, req);
+    if (!who.ok()) {
+      Audit(context, req, "authenticate", req.path, audit::Outcome::kDenied,
+            who.status().message());
+      return ErrorResponse(who.status());
     }
-    Audit(context, req, "authenticate", req.path, audit::Outcome::kDenied, denied.message());
-    return ErrorResponse(denied);
+    if (!who->app_id.empty()) {
+      int64_t retry_after = 0;
+      Status admitted = context.apps->Admit(*who, retry_after);
+      if (!admitted.ok()) {
+        req.context = *who;
+        Audit(context, req, "rate_limit", req.path, audit::Outcome::kDenied, admitted.message());
+        Response refused = ErrorResponse(admitted);
+        if (admitted.code() == ErrorCode::kRateLimited) {
+          refused.headers.emplace_back("Retry-After", std::to_string(retry_after));
+        }
+        return refused;
+      }
+    }
+    req.context = std::move(*who);
+    return std::nullopt;
   };
 }
 
@@ -167,7 +212,8 @@ audit::AuditEvent EventFor(const Request& req, const std::string& action,
                            const std::string& detail, int64_t rows) {
   audit::AuditEvent event;
   if (const auto* who = std::any_cast<security::Principal>(&req.context)) {
-    event.actor = who->name;
+    event.actor = who->app_id.empty() ? who->name : who->app_name;
+    event.actor_kind = who->app_id.empty() ? audit::ActorKind::kUser : audit::ActorKind::kApp;
     event.dept = who->dept;
   } else {
     event.actor_kind = audit::ActorKind::kAnonymous;
@@ -180,6 +226,10 @@ audit::AuditEvent EventFor(const Request& req, const std::string& action,
   event.outcome = outcome;
   event.detail = std::string(MethodName(req.method)) + " " + req.path +
                  (detail.empty() ? "" : ": " + detail);
+  if (const auto* who = std::any_cast<security::Principal>(&req.context);
+      who != nullptr && !who->app_id.empty()) {
+    event.detail = "app " + who->app_id + " of " + who->name + ": " + event.detail;
+  }
   return event;
 }
 
@@ -251,9 +301,11 @@ Handler Guarded(const ApiContext& context, Action action, const Endpoint& endpoi
       auto name = DatasetParam(req);
       if (name.ok()) target = name->ToString();
       allowed = CheckDataset(context, req, action, who);
-    } else if (!security::Policy::RoleMayEver(who.role, action)) {
-      allowed = PermissionDenied("the " + std::string(security::RoleName(who.role)) +
-                                 " role may not " + std::string(security::ActionName(action)));
+    } else if (!security::Policy::MayEver(who, action)) {
+      allowed = PermissionDenied(
+          (who.app_id.empty() ? "the " + std::string(security::RoleName(who.role)) + " role"
+                              : std::string("an app")) +
+          " may not " + std::string(security::ActionName(action)));
     }
     if (!allowed.ok()) {
       if (allowed.code() == ErrorCode::kPermissionDenied) {

@@ -97,6 +97,18 @@ class IdentityApi : public std::enable_shared_from_this<IdentityApi> {
         {Method::kDelete, "/api/v1/grants/{id}", "Revoke a grant", "identity",
          {{"id", "path", "string", true, "grant id"}}, nullptr, false,
          bind(&IdentityApi::RevokeGrant)},
+        {Method::kGet, "/api/v1/apps", "Your apps (all users' for an admin with all=true)",
+         "identity", {{"all", "query", "string", false, "true: every user's apps (admin)"}},
+         nullptr, false, bind(&IdentityApi::Apps)},
+        {Method::kPost, "/api/v1/apps",
+         "Register an app: its key and signing secret are shown once. Calls authenticate with "
+         "'Authorization: Bearer <app key>' or with X-App-Key, X-Timestamp, X-Nonce and "
+         "X-Signature = hex(HMAC-SHA256(secret, METHOD\\nPATH\\nsorted query\\nTIMESTAMP\\nNONCE))",
+         "identity", none, "{\"name\": \"低保核查系统\", \"rate_per_minute\": 60, \"daily_quota\": 10000}",
+         false, bind(&IdentityApi::CreateApp)},
+        {Method::kDelete, "/api/v1/apps/{id}", "Revoke an app", "identity",
+         {{"id", "path", "string", true, "app id"}}, nullptr, false,
+         bind(&IdentityApi::RevokeApp)},
     };
   }
 
@@ -226,6 +238,51 @@ class IdentityApi : public std::enable_shared_from_this<IdentityApi> {
   Response RevokeGrant(Request& req) {
     TRY(ctx_.identity->RevokeGrant(req.path_params["id"]));
     return JsonResponse({{"revoked", req.path_params["id"]}});
+  }
+
+  Response Apps(Request& req) {
+    const security::Principal& who = Caller(req);
+    bool all = req.Query("all") == "true";
+    if (all && who.role != security::Role::kAdmin) {
+      return ErrorResponse(PermissionDenied("only an admin lists every user's apps"));
+    }
+    TRY_ASSIGN(auto apps, ctx_.apps->List(who, all));
+    json items = json::array();
+    for (const auto& a : apps) items.push_back(AppJson(a));
+    return JsonResponse({{"items", items}, {"total", items.size()}});
+  }
+
+  Response CreateApp(Request& req) {
+    TRY_ASSIGN(json body, JsonBody(req));
+    TRY_ASSIGN(auto name, OptionalString(body, "name"));
+    int64_t rate = 60, quota = 10000;
+    for (auto [key, target] : {std::pair{"rate_per_minute", &rate}, {"daily_quota", &quota}}) {
+      if (!body.contains(key)) continue;
+      if (!body[key].is_number_integer()) {
+        return ErrorResponse(InvalidArgument(std::string(key) + " must be an integer"));
+      }
+      *target = body[key].get<int64_t>();
+    }
+    TRY_ASSIGN(auto app, ctx_.apps->Create(Caller(req), name.value_or(""), rate, quota));
+    json out = AppJson(app.record);
+    out["app_key"] = app.app_key;
+    out["secret"] = app.secret;
+    return JsonResponse(out, 201);
+  }
+
+  Response RevokeApp(Request& req) {
+    TRY(ctx_.apps->Revoke(Caller(req), req.path_params["id"]));
+    return JsonResponse({{"revoked", req.path_params["id"]}});
+  }
+
+  json AppJson(const storage::AppRecord& a) const {
+    return {{"id", a.id},
+            {"name", a.name},
+            {"user", ctx_.identity->UserName(a.user_id)},
+            {"rate_per_minute", a.rate_per_minute},
+            {"daily_quota", a.daily_quota},
+            {"created_at", a.created_at},
+            {"revoked", a.revoked}};
   }
 
   const ApiContext& ctx_;

@@ -19,5 +19,7 @@ std::vector<Endpoint> IdentityEndpoints(const ApiContext& context);
 // Classification and grading, the level and masking policies, static masking, the
 // audit trail, keys and detokenization.
 std::vector<Endpoint> SecurityEndpoints(const ApiContext& context);
+// The resource catalog: search with facets, publish, show with history, unpublish, export.
+std::vector<Endpoint> ShareEndpoints(const ApiContext& context);
 
 }  // namespace citydata::http

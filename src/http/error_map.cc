@@ -15,6 +15,7 @@ int HttpStatusFor(ErrorCode code) {
     case ErrorCode::kConflict: return 409;
     case ErrorCode::kFailedPrecondition: return 422;
     case ErrorCode::kResourceExhausted: return 413;
+    case ErrorCode::kRateLimited: return 429;
     case ErrorCode::kDeadlineExceeded: return 504;
     case ErrorCode::kUnavailable: return 503;
     case ErrorCode::kInternal: return 500;

@@ -3,6 +3,7 @@
 #include <openssl/core_names.h>
 #include <openssl/crypto.h>
 #include <openssl/evp.h>
+#include <openssl/hmac.h>
 #include <openssl/params.h>
 #include <openssl/rand.h>
 
@@ -134,6 +135,14 @@ std::string HmacSm3(std::string_view key, std::string_view data) {
 
 std::string HmacSm3Hex(std::string_view key, std::string_view data) {
   return HexEncode(HmacSm3(key, data));
+}
+
+std::string HmacSha256Hex(std::string_view key, std::string_view data) {
+  unsigned char out[EVP_MAX_MD_SIZE];
+  unsigned int len = 0;
+  HMAC(EVP_sha256(), Bytes(key), static_cast<int>(key.size()), Bytes(data), data.size(), out,
+       &len);
+  return HexEncode(std::string_view(reinterpret_cast<const char*>(out), len));
 }
 
 std::string Sm4Ctr(std::string_view key, std::string_view iv, std::string_view data) {

@@ -30,6 +30,9 @@ std::string Sm3Hex(std::string_view data);
 void HmacSm3Into(std::string_view key, std::string_view data, unsigned char* out);
 std::string HmacSm3(std::string_view key, std::string_view data);
 std::string HmacSm3Hex(std::string_view key, std::string_view data);
+// HMAC-SHA256 (RFC 2104) as lower-case hex: the signature Chinese government API
+// gateways use for app requests.
+std::string HmacSha256Hex(std::string_view key, std::string_view data);
 
 // SM4 (GB/T 32907) in CTR mode with a 128-bit big-endian counter starting at `iv`:
 // `data` XOR the key stream, so the same call encrypts and decrypts. Gives no

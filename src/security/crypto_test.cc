@@ -19,6 +19,11 @@ TEST(Sm3, MatchesTheStandardVector) {
 
 // GM/T 0042-2015 Appendix D.3, example 1 (also in OpenSSL's evpmac_sm.txt); `openssl dgst
 // -sm3 -mac HMAC -macopt hexkey:0102...20` on Debian 12 gives the same tag.
+TEST(HmacSha256, MatchesRfc4231TestCase2) {
+  EXPECT_EQ(HmacSha256Hex("Jefe", "what do ya want for nothing?"),
+            "5bdcc146bf60754e6a042426089575c75a003f089d2739839dec58b964ec3843");
+}
+
 TEST(HmacSm3, MatchesGmT0042Vector) {
   std::string key = Unhex("0102030405060708090a0b0c0d0e0f101112131415161718191a1b1c1d1e1f20");
   std::string half = "abcdbcdecdefdefgefghfghighijhijkijkljklmklmnlmnomnopnopq";

@@ -25,7 +25,9 @@ std::string DecoyHash() {
 
 Status BadLogin() { return Unauthenticated("wrong user name or password"); }
 
-Principal ToPrincipal(const storage::UserRecord& user, const std::string& token_id) {
+}  // namespace
+
+Principal PrincipalFor(const storage::UserRecord& user, const std::string& token_id) {
   Principal p;
   p.user_id = user.id;
   p.name = user.name;
@@ -36,8 +38,6 @@ Principal ToPrincipal(const storage::UserRecord& user, const std::string& token_
   p.token_id = token_id;
   return p;
 }
-
-}  // namespace
 
 IdentityService::IdentityService(storage::IdentityStore& store, storage::MetaStore& meta,
                                  IdentityOptions options)
@@ -198,7 +198,7 @@ Result<Principal> IdentityService::Authenticate(std::string_view secret) const {
   if (!token->expires_at.empty() && token->expires_at <= NowIso()) return Denied();
   ASSIGN_OR_RETURN(auto user, store_.FindUserById(token->user_id));
   if (!user || user->disabled) return Denied();
-  return ToPrincipal(*user, token->id);
+  return PrincipalFor(*user, token->id);
 }
 
 Result<storage::GrantRecord> IdentityService::Grant(const Principal& by,

@@ -47,6 +47,9 @@ struct UserPatch {
   std::optional<bool> disabled;
 };
 
+// The principal acting for `user` with the credential `token_id`.
+Principal PrincipalFor(const storage::UserRecord& user, const std::string& token_id);
+
 struct IssuedToken {
   std::string secret;  // shown once
   storage::TokenRecord record;

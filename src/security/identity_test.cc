@@ -1,9 +1,11 @@
 #include <gtest/gtest.h>
 #include <unistd.h>
 
+#include <ctime>
 #include <filesystem>
 
 #include "core/clock.h"
+#include "security/app_service.h"
 #include "security/crypto.h"
 #include "security/identity_service.h"
 #include "security/password.h"
@@ -174,6 +176,54 @@ TEST_F(IdentityTest, PolicyDeniesByDefaultAndHonoursOwnershipAndGrants) {
   EXPECT_EQ(scope->columns, std::vector<std::string>{"name"});
   ASSERT_TRUE(identity_->RevokeGrant(grant->id).ok());
   EXPECT_FALSE(allowed(con, Action::kReadData));
+}
+
+// A sealer for tests: a fixed SM4 key.
+SecretSealer TestSealer() {
+  std::string key(kSealKeyBytes, 'k');
+  return {[key](std::string_view secret) { return Sm4Seal(key, secret); },
+          [key](std::string_view sealed) { return Sm4Open(key, sealed); }};
+}
+
+TEST_F(IdentityTest, AppsAuthenticateByKeyOrSignatureAndAreRateLimited) {
+  ASSERT_TRUE(identity_->AddUser({"cal", "mzj", "consumer", "", "password1"}).ok());
+  Principal cal = Login("cal", "password1");
+  AppService apps(*store_, TestSealer());
+  EXPECT_FALSE(apps.Create(cal, "x", 0, 10).ok());
+  auto app = apps.Create(cal, "核查", 2, 1000);
+  ASSERT_TRUE(app.ok()) << app.status().ToString();
+  EXPECT_EQ(app->record.sealed_secret.find(app->secret), std::string::npos);
+  auto by_key = apps.AuthenticateKey(app->app_key);
+  ASSERT_TRUE(by_key.ok());
+  EXPECT_EQ(by_key->name, "cal");
+  EXPECT_EQ(by_key->app_id, app->record.id);
+  EXPECT_FALSE(Policy::MayEver(*by_key, Action::kManageOwnTokens));
+  EXPECT_TRUE(Policy::MayEver(*by_key, Action::kReadData));
+
+  SignedRequest request{app->app_key, std::to_string(std::time(nullptr)), "nonce-0001", "",
+                        "GET", "/api/v1/datasets/raw/p/rows", {{"offset", "0"}, {"limit", "5"}}};
+  EXPECT_EQ(SigningString(request),
+            "GET\n/api/v1/datasets/raw/p/rows\nlimit=5&offset=0\n" + request.timestamp +
+                "\nnonce-0001");
+  request.signature = HmacSha256Hex(app->secret, SigningString(request));
+  EXPECT_TRUE(apps.AuthenticateSigned(request).ok());
+  EXPECT_FALSE(apps.AuthenticateSigned(request).ok());  // replayed nonce
+  request.nonce = "nonce-0002";
+  EXPECT_FALSE(apps.AuthenticateSigned(request).ok());  // signature of another nonce
+  request.signature = HmacSha256Hex(app->secret, SigningString(request));
+  request.timestamp = "1000";
+  request.signature = HmacSha256Hex(app->secret, SigningString(request));
+  EXPECT_FALSE(apps.AuthenticateSigned(request).ok());  // stale
+
+  int64_t retry = 0;
+  EXPECT_TRUE(apps.Admit(*by_key, retry).ok());
+  EXPECT_TRUE(apps.Admit(*by_key, retry).ok());
+  Status limited = apps.Admit(*by_key, retry);
+  EXPECT_EQ(limited.code(), ErrorCode::kRateLimited);
+  EXPECT_GE(retry, 1);
+
+  ASSERT_TRUE(apps.Revoke(cal, app->record.id).ok());
+  EXPECT_FALSE(apps.AuthenticateKey(app->app_key).ok());
 }
 
 }  // namespace

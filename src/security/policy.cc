@@ -10,8 +10,9 @@ namespace {
 constexpr std::array<std::string_view, 5> kRoleNames = {"admin", "steward", "provider",
                                                         "consumer", "auditor"};
 
-constexpr std::array<std::string_view, 14> kActionNames = {
-    "session",      "manage_own_tokens",  "read_catalog", "read_data",     "write_data",
+constexpr std::array<std::string_view, 15> kActionNames = {
+    "session",      "manage_own_tokens",  "manage_own_apps", "read_catalog", "read_data",
+    "write_data",
     "edit_metadata", "run_quality",       "govern",       "manage_departments",
     "manage_users", "manage_grants",      "read_audit",   "detokenize",    "manage_keys"};
 
@@ -45,6 +46,7 @@ bool Policy::RoleMayEver(Role role, Action action) {
   switch (action) {
     case Action::kSession:
     case Action::kManageOwnTokens:
+    case Action::kManageOwnApps:
     case Action::kReadCatalog:
       return true;
     case Action::kReadData:
@@ -67,9 +69,19 @@ bool Policy::RoleMayEver(Role role, Action action) {
   return false;
 }
 
+bool Policy::MayEver(const Principal& who, Action action) {
+  if (!who.app_id.empty() && action != Action::kSession && action != Action::kReadCatalog &&
+      action != Action::kReadData) {
+    return false;
+  }
+  return RoleMayEver(who.role, action);
+}
+
 Result<Decision> Policy::Decide(const Principal& who, Action action,
                                 const DatasetRef* dataset) const {
-  if (!RoleMayEver(who.role, action)) {
+  if (!MayEver(who, action)) {
+    if (!who.app_id.empty()) return Deny("apps only read: use a user's token to " +
+                                         std::string(ActionName(action)));
     return Deny("the " + std::string(RoleName(who.role)) + " role may not " +
                 std::string(ActionName(action)));
   }

@@ -16,7 +16,9 @@
 //   detokenize            y      -        -               -         -
 //   manage_keys           y      -        -               -         -
 //
-// Every authenticated principal may see who it is and manage its own tokens. What a
+// Every authenticated principal may see who it is and manage its own tokens and apps.
+// An app acts for its user with the user's rights, but only to read: the catalog and,
+// where the user may, data. What a
 // permitted reader sees of a column (unmasked or masked) is decided separately, by
 // clearance against the column's level (see access/).
 //
@@ -37,6 +39,7 @@ namespace citydata::security {
 enum class Action {
   kSession,
   kManageOwnTokens,
+  kManageOwnApps,
   kReadCatalog,
   kReadData,
   kWriteData,
@@ -84,6 +87,8 @@ class Policy {
   // Whether the role may perform the action on some dataset at all (used to refuse
   // a request before looking the dataset up, and by the route table).
   static bool RoleMayEver(Role role, Action action);
+  // RoleMayEver for the principal's role, and for an app only the read actions.
+  static bool MayEver(const Principal& who, Action action);
 
   // The grant in force for `who` on `dataset`, if any (expired and revoked grants are
   // not in force).

@@ -23,6 +23,9 @@ struct Principal {
   Role role = Role::kConsumer;
   Level clearance = Level::kGeneral1;  // the highest level the user sees unmasked
   std::string token_id;                // the credential used
+  // Set when the caller is an app acting for the user: apps only read (see policy.h).
+  std::string app_id;
+  std::string app_name;
 };
 
 }  // namespace citydata::security

@@ -25,12 +25,15 @@
 #include "ingest/ingest_service.h"
 #include "masking/key_ring.h"
 #include "masking/masker.h"
+#include "security/app_service.h"
 #include "security/crypto.h"
 #include "security/identity_service.h"
 #include "security/policy.h"
+#include "share/resource_catalog_service.h"
 #include "storage/identity_store.h"
 #include "storage/governance_store.h"
 #include "storage/meta_store.h"
+#include "storage/share_store.h"
 #include "storage/sqlite/sqlite_engine.h"
 
 #ifndef CITYDATA_VERSION
@@ -82,8 +85,11 @@ struct App::Parts {
   std::unique_ptr<storage::IdentityStore> identity_store;
   std::unique_ptr<security::IdentityService> identity;
   std::unique_ptr<security::Policy> policy;
+  std::unique_ptr<security::AppService> apps;
   std::unique_ptr<classify::Classifier> classifier;
   std::unique_ptr<governance::ClassificationService> classification;
+  std::unique_ptr<storage::ShareStore> share_store;
+  std::unique_ptr<share::ResourceCatalogService> resources;
   std::unique_ptr<AfterIngest> after_ingest;
   std::unique_ptr<masking::KeyRing> keys;
   std::mutex keys_mu;  // guards keys (rotation)
@@ -138,6 +144,11 @@ Result<int> LockDataDirectory(const fs::path& dir) {
 }
 
 }  // namespace
+
+std::shared_ptr<const masking::Masker> App::CurrentMasker(Parts& p) {
+  std::lock_guard lock(p.keys_mu);
+  return std::make_shared<const masking::Masker>(p.keys->versions());
+}
 
 // "master": a new random master key re-wraps the data keys (every value stays
 // readable); "data": a new data key version for new hashes, tokens and ciphertexts.
@@ -210,6 +221,9 @@ Status App::Init() {
                    storage::OpenSqliteIdentityStore((dir / "identity.db").string()));
   p.identity = std::make_unique<security::IdentityService>(*p.identity_store, *p.meta);
   p.policy = std::make_unique<security::Policy>(*p.identity_store);
+  ASSIGN_OR_RETURN(p.share_store, storage::OpenSqliteShareStore((dir / "share.db").string()));
+  p.resources = std::make_unique<share::ResourceCatalogService>(*p.share_store, *p.catalog,
+                                                                *p.classification, *p.policy);
   ASSIGN_OR_RETURN(auto keys, masking::KeyRing::Open(dir));
   p.keys = std::make_unique<masking::KeyRing>(std::move(keys));
   p.access = std::make_unique<access::AccessService>(
@@ -231,11 +245,20 @@ Status App::Init() {
   api.standards = p.standards.get();
   api.quality = p.quality.get();
   api.classification = p.classification.get();
+  api.resources = p.resources.get();
   api.rotate_keys = [&p](const std::string& which) { return RotateKeys(p, which); };
-  api.masker = [&p] {
-    std::lock_guard lock(p.keys_mu);
-    return std::make_shared<const masking::Masker>(p.keys->versions());
-  };
+  api.masker = [&p] { return CurrentMasker(p); };
+  // App signing secrets are sealed with the key ring's encryption key: never stored in
+  // clear, re-wrapped with the data keys by a master key rotation.
+  security::SecretSealer sealer{
+      [&p](std::string_view secret) {
+        masking::Operator encrypt;
+        encrypt.kind = masking::OperatorKind::kEncrypt;
+        return CurrentMasker(p)->Apply(encrypt, "", secret).value_or("");
+      },
+      [&p](std::string_view sealed) { return CurrentMasker(p)->Decrypt(sealed); }};
+  p.apps = std::make_unique<security::AppService>(*p.identity_store, std::move(sealer));
+  api.apps = p.apps.get();
   api.metrics = &p.metrics;
   api.version = CITYDATA_VERSION;
   api.console_dir = options_.console_dir.empty() ? CITYDATA_CONSOLE_DIR : options_.console_dir;

@@ -17,6 +17,10 @@
 #include "core/status.h"
 #include "query/query_service.h"
 
+namespace citydata::masking {
+class Masker;
+}
+
 namespace citydata::server {
 
 struct ServeOptions {
@@ -52,6 +56,7 @@ class App {
   explicit App(ServeOptions options);
   Status Init();
   static Status RotateKeys(Parts& parts, const std::string& which);
+  static std::shared_ptr<const masking::Masker> CurrentMasker(Parts& parts);
 
   ServeOptions options_;
   std::unique_ptr<Parts> parts_;

@@ -1,5 +1,6 @@
 // The identity store: users, their credentials (password hashes, API and session
-// tokens) and the data grants an administrator gives them.
+// tokens), the data grants an administrator gives them, and their apps (client
+// credentials for API calls).
 //
 // It holds no secret in usable form: passwords are Argon2id hashes and tokens SM3
 // digests, both computed by security/ before they reach this interface.
@@ -55,6 +56,22 @@ struct GrantRecord {
   std::string revoked_at;  // "" while in force
 };
 
+// A consumer's client credential. The app key is both the app's public identifier (in
+// signed requests) and a bearer credential, so only its digest is stored. The signing
+// secret must be known to check HMAC signatures: it is stored sealed under a platform
+// key, never in clear.
+struct AppRecord {
+  std::string id;       // "app_..."
+  std::string user_id;  // the user the app acts for
+  std::string name;
+  std::string key_hash;       // SM3 of the app key
+  std::string sealed_secret;  // the signing secret, sealed (see security/app_service.h)
+  int64_t rate_per_minute = 60;
+  int64_t daily_quota = 10000;
+  std::string created_at;
+  bool revoked = false;
+};
+
 class IdentityStore {
  public:
   virtual ~IdentityStore() = default;
@@ -80,6 +97,18 @@ class IdentityStore {
   virtual Result<std::vector<GrantRecord>> ListGrants(const std::string& user_id) = 0;
   // Sets revoked_at. NotFound when no grant has this id.
   virtual Status RevokeGrant(const std::string& id, const std::string& revoked_at) = 0;
+
+  virtual Status AddApp(const AppRecord& app) = 0;
+  virtual Result<std::optional<AppRecord>> FindAppByKeyHash(const std::string& hash) = 0;
+  // The user's apps (every user's when `user_id` is ""), newest first.
+  virtual Result<std::vector<AppRecord>> ListApps(const std::string& user_id) = 0;
+  // NotFound when no app has this id.
+  virtual Status RevokeApp(const std::string& id) = 0;
+  // Records that `app_id` used `nonce` at `now`; AlreadyExists when it used it before.
+  // Nonces recorded before `forget_before` are forgotten (their timestamps are too old
+  // to be accepted again anyway).
+  virtual Status UseNonce(const std::string& app_id, const std::string& nonce,
+                          const std::string& now, const std::string& forget_before) = 0;
 };
 
 // Opens (creating and migrating) the SQLite identity store at `path`.

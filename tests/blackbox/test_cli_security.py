@@ -5,13 +5,7 @@ import os
 import sqlite3
 import subprocess
 
-from harness import BIN, Server, ServerTest
-
-
-def id_number(body17):
-    weights = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2]
-    total = sum(int(c) * w for c, w in zip(body17, weights))
-    return body17 + "10X98765432"[total % 11]
+from harness import BIN, Server, ServerTest, id_number
 
 
 class CliSecurityTest(ServerTest):

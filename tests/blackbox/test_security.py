@@ -131,6 +131,7 @@ POLICY = {
     #                      admin  steward  provider     consumer  auditor
     "session":            ("y",   "y",     "y",         "y",      "y"),
     "manage_own_tokens":  ("y",   "y",     "y",         "y",      "y"),
+    "manage_own_apps":    ("y",   "y",     "y",         "y",      "y"),
     "read_catalog":       ("y",   "y",     "y",         "y",      "y"),
     "read_data":          ("y",   "y",     "own/grant", "grant",  "-"),
     "write_data":         ("y",   "y",     "own",       "-",      "-"),
@@ -217,6 +218,17 @@ ROUTES = {
     ("GET", "/api/v1/tokens"): ("manage_own_tokens", "/api/v1/tokens", None),
     ("POST", "/api/v1/tokens"): ("manage_own_tokens", "/api/v1/tokens", {"name": "matrix"}),
     ("DELETE", "/api/v1/tokens/{id}"): ("manage_own_tokens", "/api/v1/tokens/tok_none", None),
+    ("GET", "/api/v1/resources"): ("read_catalog", "/api/v1/resources", None),
+    ("POST", "/api/v1/resources"): ("edit_metadata", "/api/v1/resources",
+                                    {"dataset": MATRIX_DATASET}),
+    ("GET", "/api/v1/resources/export"): ("read_catalog", "/api/v1/resources/export?format=csv",
+                                          None),
+    ("GET", "/api/v1/resources/{id}"): ("read_catalog", "/api/v1/resources/res_none", None),
+    ("POST", "/api/v1/resources/{id}/unpublish"): (
+        "edit_metadata", "/api/v1/resources/101001000%2F000001/unpublish", None),
+    ("GET", "/api/v1/apps"): ("manage_own_apps", "/api/v1/apps", None),
+    ("POST", "/api/v1/apps"): ("manage_own_apps", "/api/v1/apps", {"rate_per_minute": 0}),
+    ("DELETE", "/api/v1/apps/{id}"): ("manage_own_apps", "/api/v1/apps/app_none", None),
     ("GET", "/api/v1/grants"): ("session", "/api/v1/grants", None),
     ("POST", "/api/v1/grants"): ("manage_grants", "/api/v1/grants", {}),
     ("DELETE", "/api/v1/grants/{id}"): ("manage_grants", "/api/v1/grants/grt_none", None),
@@ -279,6 +291,12 @@ class AuthorizationMatrixTest(unittest.TestCase):
                                           body={"code": code, "name": name})
             assert status == 201
         ingest(server, MATRIX_DATASET, MATRIX_CSV, "gaj")
+        # A published resource, so that unpublishing it is a real request.
+        status, _, body = server.request("POST", "/api/v1/resources", body={
+            "dataset": MATRIX_DATASET, "classification": "基础信息资源类/人口/户籍",
+            "summary": "matrix", "sharing": "unconditional", "opening": "closed",
+            "update_cycle": "daily"})
+        assert status == 201, body
         users = {"steward": ("steward", "gaj"), "provider_own": ("provider", "gaj"),
                  "provider_other": ("provider", "mzj"), "consumer_grant": ("consumer", "mzj"),
                  "consumer_nogrant": ("consumer", "mzj"), "auditor": ("auditor", ""),

@@ -8,16 +8,10 @@ import json
 import os
 import urllib.parse
 
-from harness import ServerTest
+from harness import ServerTest, id_number
 
 PASSWORD = "Correct-Horse-9"
 HUKOU = "基础信息资源类/人口/户籍/户籍人口"
-
-
-def id_number(body17):
-    weights = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2]
-    total = sum(int(c) * w for c, w in zip(body17, weights))
-    return body17 + "10X98765432"[total % 11]
 
 
 def q(text):

@@ -33,6 +33,18 @@ CREATE TABLE grants (
   revoked_at TEXT NOT NULL DEFAULT '');
 CREATE INDEX grants_by_user ON grants (user_id);
 )sql",
+    R"sql(
+CREATE TABLE apps (
+  id TEXT PRIMARY KEY, user_id TEXT NOT NULL REFERENCES users(id), name TEXT NOT NULL,
+  key_hash TEXT NOT NULL UNIQUE, sealed_secret TEXT NOT NULL,
+  rate_per_minute INTEGER NOT NULL, daily_quota INTEGER NOT NULL, created_at TEXT NOT NULL,
+  revoked INTEGER NOT NULL DEFAULT 0);
+CREATE INDEX apps_by_user ON apps (user_id, created_at);
+CREATE TABLE app_nonces (
+  app_id TEXT NOT NULL, nonce TEXT NOT NULL, used_at TEXT NOT NULL,
+  PRIMARY KEY (app_id, nonce));
+CREATE INDEX app_nonces_by_time ON app_nonces (used_at);
+)sql",
 };
 
 constexpr const char* kUserSelect =
@@ -40,6 +52,9 @@ constexpr const char* kUserSelect =
     "locked_until, created_at FROM users";
 constexpr const char* kTokenSelect =
     "SELECT id, user_id, name, hash, kind, created_at, expires_at, revoked FROM tokens";
+constexpr const char* kAppSelect =
+    "SELECT id, user_id, name, key_hash, sealed_secret, rate_per_minute, daily_quota, "
+    "created_at, revoked FROM apps";
 constexpr const char* kGrantSelect =
     "SELECT id, user_id, zone, dataset, columns, purpose, expires_at, granted_by, created_at, "
     "revoked_at FROM grants";
@@ -74,6 +89,12 @@ GrantRecord ReadGrant(sqlite3_stmt* s) {
   g.created_at = ColumnText(s, 8);
   g.revoked_at = ColumnText(s, 9);
   return g;
+}
+
+AppRecord ReadApp(sqlite3_stmt* s) {
+  return {ColumnText(s, 0),          ColumnText(s, 1),          ColumnText(s, 2),
+          ColumnText(s, 3),          ColumnText(s, 4),          sqlite3_column_int64(s, 5),
+          sqlite3_column_int64(s, 6), ColumnText(s, 7),         sqlite3_column_int(s, 8) != 0};
 }
 
 // Binds the user's fields in table order, the id first.
@@ -213,6 +234,63 @@ class SqliteIdentityStore final : public IdentityStore {
 
   Status RevokeGrant(const std::string& id, const std::string& revoked_at) override {
     return UpdateById("UPDATE grants SET revoked_at = ?2 WHERE id = ?1", id, revoked_at, "grant");
+  }
+
+  Status AddApp(const AppRecord& a) override {
+    std::lock_guard lock(mu_);
+    ASSIGN_OR_RETURN(StmtPtr s, sqlite::Prepare(db_.get(), "INSERT INTO apps VALUES "
+                                                           "(?, ?, ?, ?, ?, ?, ?, ?, ?)"));
+    BindText(s.get(), 1, a.id);
+    BindText(s.get(), 2, a.user_id);
+    BindText(s.get(), 3, a.name);
+    BindText(s.get(), 4, a.key_hash);
+    BindText(s.get(), 5, a.sealed_secret);
+    sqlite3_bind_int64(s.get(), 6, a.rate_per_minute);
+    sqlite3_bind_int64(s.get(), 7, a.daily_quota);
+    BindText(s.get(), 8, a.created_at);
+    sqlite3_bind_int(s.get(), 9, a.revoked ? 1 : 0);
+    return sqlite::StepDone(db_.get(), s.get());
+  }
+
+  Result<std::optional<AppRecord>> FindAppByKeyHash(const std::string& hash) override {
+    std::lock_guard lock(mu_);
+    ASSIGN_OR_RETURN(StmtPtr s,
+                     sqlite::Prepare(db_.get(), std::string(kAppSelect) + " WHERE key_hash = ?"));
+    BindText(s.get(), 1, hash);
+    if (sqlite3_step(s.get()) != SQLITE_ROW) return std::optional<AppRecord>();
+    return std::optional<AppRecord>(ReadApp(s.get()));
+  }
+
+  Result<std::vector<AppRecord>> ListApps(const std::string& user_id) override {
+    std::lock_guard lock(mu_);
+    ASSIGN_OR_RETURN(StmtPtr s, sqlite::Prepare(db_.get(), std::string(kAppSelect) +
+                                                               " WHERE ?1 = '' OR user_id = ?1 "
+                                                               "ORDER BY created_at DESC, id"));
+    BindText(s.get(), 1, user_id);
+    std::vector<AppRecord> out;
+    while (sqlite3_step(s.get()) == SQLITE_ROW) out.push_back(ReadApp(s.get()));
+    return out;
+  }
+
+  Status RevokeApp(const std::string& id) override {
+    return UpdateById("UPDATE apps SET revoked = 1 WHERE id = ?1", id, "", "app");
+  }
+
+  Status UseNonce(const std::string& app_id, const std::string& nonce, const std::string& now,
+                  const std::string& forget_before) override {
+    std::lock_guard lock(mu_);
+    return sqlite::InTransaction(db_.get(), [&]() -> Status {
+      ASSIGN_OR_RETURN(StmtPtr forget,
+                       sqlite::Prepare(db_.get(), "DELETE FROM app_nonces WHERE used_at < ?"));
+      BindText(forget.get(), 1, forget_before);
+      RETURN_IF_ERROR(sqlite::StepDone(db_.get(), forget.get()));
+      ASSIGN_OR_RETURN(StmtPtr use,
+                       sqlite::Prepare(db_.get(), "INSERT INTO app_nonces VALUES (?, ?, ?)"));
+      BindText(use.get(), 1, app_id);
+      BindText(use.get(), 2, nonce);
+      BindText(use.get(), 3, now);
+      return sqlite::StepDone(db_.get(), use.get());
+    });
   }
 
  private:
