@@ -4,7 +4,6 @@
 
 #include <algorithm>
 #include <chrono>
-#include <cstring>
 #include <functional>
 #include <limits>
 
@@ -195,26 +194,12 @@ class SqliteBatchWriter final : public BatchWriter {
 
 // --- the read path --------------------------------------------------------------------
 
-// SQLite's own tables, and the engine's: batch ids and quarantined batches ("_q_...").
-bool IsInternalTable(const char* table) {
-  if (table == nullptr) return false;
-  return std::strncmp(table, "sqlite_", 7) == 0 || table[0] == '_';
-}
-
-// Deny by default: only reading tables and calling functions is allowed. The user data
-// is non-null for the engine's own connections, which may read its internal tables.
-int ReadOnlyAuthorizer(void* internal, int action, const char* arg1, const char*, const char*,
-                       const char*) {
-  switch (action) {
-    case SQLITE_SELECT:
-    case SQLITE_FUNCTION:
-    case SQLITE_RECURSIVE:
-      return SQLITE_OK;
-    case SQLITE_READ:
-      return IsInternalTable(arg1) && internal == nullptr ? SQLITE_DENY : SQLITE_OK;
-    default:
-      return SQLITE_DENY;
-  }
+// The engine's own connections read anything, engine tables included; a user
+// connection refuses everything until a user statement installs its authorizer
+// (UserAuthorizer or ScopedAuthorizer, see PrepareSelect and PrepareScoped).
+void SetIdleAuthorizer(sqlite3* db, bool internal) {
+  sqlite3_set_authorizer(db, internal ? sqlite::InternalAuthorizer : sqlite::RefuseAllAuthorizer,
+                         nullptr);
 }
 
 struct Deadline {
@@ -482,15 +467,14 @@ Result<std::unique_ptr<SqliteEngine::Lease>> SqliteEngine::AcquireReader(Reader 
   if (kind == Reader::kUser) {
     RETURN_IF_ERROR(sqlite::RegisterTransformFunction(db.get(), &transform_compiler_));
   }
-  // Any non-null pointer marks an internal connection; `this` is a convenient one.
-  sqlite3_set_authorizer(db.get(), ReadOnlyAuthorizer, kind == Reader::kInternal ? this : nullptr);
+  SetIdleAuthorizer(db.get(), kind == Reader::kInternal);
   return std::make_unique<Lease>(this, kind, std::move(db));
 }
 
 void SqliteEngine::ReleaseReader(Reader kind, DbPtr db, bool discard) {
   if (discard) return;
-  // A scoped query switched the authorizer; the next user gets the default one.
-  sqlite3_set_authorizer(db.get(), ReadOnlyAuthorizer, kind == Reader::kInternal ? this : nullptr);
+  // A user statement switched the authorizer; the next user sets its own.
+  SetIdleAuthorizer(db.get(), kind == Reader::kInternal);
   std::lock_guard lock(pool_mu_);
   auto& idle = idle_readers_[static_cast<size_t>(kind)];
   if (idle.size() < 16) idle.push_back(std::move(db));

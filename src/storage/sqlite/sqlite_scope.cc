@@ -243,6 +243,14 @@ std::optional<int> NonReadDecision(int action) {
 
 }  // namespace
 
+int InternalAuthorizer(void*, int action, const char*, const char*, const char*, const char*) {
+  return NonReadDecision(action).value_or(SQLITE_OK);
+}
+
+int RefuseAllAuthorizer(void*, int, const char*, const char*, const char*, const char*) {
+  return SQLITE_DENY;
+}
+
 int UserAuthorizer(void* user_data, int action, const char* arg1, const char* arg2,
                    const char* db_name, const char*) {
   if (auto decision = NonReadDecision(action)) return *decision;

@@ -1,4 +1,5 @@
-// Scoped queries on the SQLite engine (see ReadScope in engine.h).
+// The authorizers of the SQLite engine's read connections, and its scoped queries
+// (see ReadScope in engine.h).
 //
 // A scoped query reads datasets only through views: for each dataset of the scope it
 // names, a TEMP view selects the visible columns, each through its transform
@@ -47,6 +48,15 @@ struct ScopedQuery {
 // comments and blanks around the dot allowed; string literals untouched).
 // PermissionDenied naming the dataset when the scope does not resolve it.
 Result<ScopedQuery> RewriteForScope(std::string_view sql, const ReadScope& scope);
+
+// Authorizer of the engine's own statements (scans, schema and stats reads): reads of
+// any table, engine tables included, and nothing else.
+int InternalAuthorizer(void* user_data, int action, const char* arg1, const char* arg2,
+                       const char* db_name, const char* view_name);
+
+// Authorizer of an idle user connection: refuses everything.
+int RefuseAllAuthorizer(void* user_data, int action, const char* arg1, const char* arg2,
+                        const char* db_name, const char* view_name);
 
 // Authorizer of unscoped user statements: only reads and function calls, no
 // engine-internal table; records what is read in the ReadAudit `user_data`.
