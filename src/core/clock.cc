@@ -1,5 +1,6 @@
 #include "core/clock.h"
 
+#include <chrono>
 #include <ctime>
 #include <random>
 
@@ -21,6 +22,37 @@ std::string TodayIso() { return FormatUtc("%Y-%m-%d"); }
 
 std::string IsoAfter(std::chrono::seconds delay) {
   return FormatUtc("%Y-%m-%dT%H:%M:%SZ", std::time(nullptr) + delay.count());
+}
+
+namespace {
+
+// The value of the `n` digits at `pos`, or -1 when they are not all digits.
+int Digits(std::string_view text, size_t pos, size_t n) {
+  int value = 0;
+  for (size_t i = pos; i < pos + n; ++i) {
+    if (text[i] < '0' || text[i] > '9') return -1;
+    value = value * 10 + (text[i] - '0');
+  }
+  return value;
+}
+
+}  // namespace
+
+std::optional<std::string> NormalizeIsoUtc(std::string_view text) {
+  std::string full(text);
+  if (full.size() == 10) full += "T00:00:00Z";
+  if (full.size() != 20 || full[4] != '-' || full[7] != '-' || full[10] != 'T' ||
+      full[13] != ':' || full[16] != ':' || full[19] != 'Z') {
+    return std::nullopt;
+  }
+  int y = Digits(full, 0, 4), mo = Digits(full, 5, 2), d = Digits(full, 8, 2);
+  int h = Digits(full, 11, 2), mi = Digits(full, 14, 2), sec = Digits(full, 17, 2);
+  std::chrono::year_month_day date{std::chrono::year(y), std::chrono::month(mo < 0 ? 0 : mo),
+                                   std::chrono::day(d < 0 ? 0 : d)};
+  if (y < 0 || !date.ok() || h < 0 || h > 23 || mi < 0 || mi > 59 || sec < 0 || sec > 59) {
+    return std::nullopt;
+  }
+  return full;
 }
 
 std::string NewId(const std::string& prefix) {

@@ -1,9 +1,19 @@
+#include "core/clock.h"
 #include "core/types.h"
 
 #include <gtest/gtest.h>
 
 namespace citydata {
 namespace {
+
+TEST(Clock, NormalizeIsoUtcAcceptsOnlyRealUtcTimes) {
+  EXPECT_EQ(NormalizeIsoUtc("2027-01-01"), "2027-01-01T00:00:00Z");
+  EXPECT_EQ(NormalizeIsoUtc("2027-01-01T08:30:59Z"), "2027-01-01T08:30:59Z");
+  for (const char* bad : {"", "garbage", "2027-1-1", "2027-02-30", "2027-01-01T24:00:00Z",
+                          "2027-01-01 08:30:00", "2027-01-01T08:30:00+08:00", "２０２７-01-01"}) {
+    EXPECT_EQ(NormalizeIsoUtc(bad), std::nullopt) << bad;
+  }
+}
 
 TEST(DatasetName, ParsesZoneAndName) {
   auto n = ParseDatasetName("raw.household_registry");

@@ -155,8 +155,8 @@ class CatalogApi : public std::enable_shared_from_this<CatalogApi> {
     if (!req.Query("zone").empty()) {
       TRY_ASSIGN(filter.zone, ParseZone(req.Query("zone")));
     }
-    TRY_ASSIGN(filter.limit, IntParam(req, "limit", 50));
-    TRY_ASSIGN(filter.offset, IntParam(req, "offset", 0));
+    TRY_ASSIGN(filter.limit, LimitParam(req, 50));
+    TRY_ASSIGN(filter.offset, OffsetParam(req));
     TRY_ASSIGN(auto page, ctx_.catalog->Search(filter));
     json items = json::array();
     for (const auto& d : page.items) items.push_back(catalog::ToJson(d, false));
@@ -216,15 +216,12 @@ class CatalogApi : public std::enable_shared_from_this<CatalogApi> {
 
   Response Rows(Request& req) {
     TRY_ASSIGN(auto name, DatasetParam(req));
-    TRY_ASSIGN(int64_t limit, IntParam(req, "limit", 100));
-    TRY_ASSIGN(int64_t offset, IntParam(req, "offset", 0));
+    TRY_ASSIGN(int64_t limit, LimitParam(req, 100));
+    TRY_ASSIGN(int64_t offset, OffsetParam(req));
     auto scope = ctx_.access->ScopeFor(Caller(req));
     if (!scope) {
       TRY_ASSIGN(auto cursor, ctx_.catalog->Rows(name, offset, limit));
       return BufferedRows(*AuditedRead(ctx_, req, name.ToString(), "", std::move(cursor)));
-    }
-    if (limit < 1 || offset < 0) {
-      return ErrorResponse(InvalidArgument("limit must be positive and offset not negative"));
     }
     std::string sql = "SELECT * FROM " + name.ToString() + " LIMIT " + std::to_string(limit) +
                       " OFFSET " + std::to_string(offset);
@@ -234,8 +231,8 @@ class CatalogApi : public std::enable_shared_from_this<CatalogApi> {
 
   Response Rejects(Request& req) {
     TRY_ASSIGN(auto name, DatasetParam(req));
-    TRY_ASSIGN(int64_t limit, IntParam(req, "limit", 100));
-    TRY_ASSIGN(int64_t offset, IntParam(req, "offset", 0));
+    TRY_ASSIGN(int64_t limit, LimitParam(req, 100));
+    TRY_ASSIGN(int64_t offset, OffsetParam(req));
     TRY_ASSIGN(auto page, ctx_.catalog->Rejects(name, limit, offset));
     TRY_ASSIGN(auto view, ctx_.access->Resolve(Caller(req), name));
     json items = json::array();
@@ -252,7 +249,7 @@ class CatalogApi : public std::enable_shared_from_this<CatalogApi> {
 
   Response Jobs(Request& req) {
     TRY_ASSIGN(auto name, DatasetParam(req));
-    TRY_ASSIGN(int64_t limit, IntParam(req, "limit", 50));
+    TRY_ASSIGN(int64_t limit, LimitParam(req, 50));
     TRY_ASSIGN(auto jobs, ctx_.catalog->Jobs(name, limit));
     json items = json::array();
     for (const auto& j : jobs) items.push_back(catalog::ToJson(j));

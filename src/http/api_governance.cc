@@ -274,7 +274,7 @@ class GovernanceApi : public std::enable_shared_from_this<GovernanceApi> {
 
   Response Runs(Request& req) {
     TRY_ASSIGN(auto name, DatasetParam(req));
-    TRY_ASSIGN(int64_t limit, IntParam(req, "limit", 30));
+    TRY_ASSIGN(int64_t limit, LimitParam(req, 30));
     TRY_ASSIGN(auto runs, ctx_.quality->Runs(name, limit));
     json items = json::array();
     for (const auto& r : runs) items.push_back(RunSummaryJson(r));
@@ -296,8 +296,8 @@ class GovernanceApi : public std::enable_shared_from_this<GovernanceApi> {
   Response Issues(Request& req) {
     TRY_ASSIGN(auto name, DatasetParam(req));
     bool csv = req.Query("format") == "csv";
-    TRY_ASSIGN(int64_t limit, IntParam(req, "limit", csv ? 100000 : 100));
-    TRY_ASSIGN(int64_t offset, IntParam(req, "offset", 0));
+    TRY_ASSIGN(int64_t limit, LimitParam(req, csv ? 100000 : 100));
+    TRY_ASSIGN(int64_t offset, OffsetParam(req));
     TRY_ASSIGN(auto page,
                ctx_.quality->Issues(name, req.Query("run"), req.Query("rule"), limit, offset));
     TRY_ASSIGN(auto view, ctx_.access->Resolve(Caller(req), name));

@@ -159,8 +159,8 @@ class SecurityApi : public std::enable_shared_from_this<SecurityApi> {
     filter.outcome = req.Query("outcome");
     filter.since = req.Query("since");
     filter.until = req.Query("until");
-    TRY_ASSIGN(filter.limit, IntParam(req, "limit", 100));
-    TRY_ASSIGN(filter.offset, IntParam(req, "offset", 0));
+    TRY_ASSIGN(filter.limit, LimitParam(req, 100));
+    TRY_ASSIGN(filter.offset, OffsetParam(req));
     TRY_ASSIGN(auto page, ctx_.audit->List(filter));
     json items = json::array();
     for (const auto& r : page.items) items.push_back(audit::RecordToJson(r));

@@ -121,8 +121,8 @@ class ShareApi : public std::enable_shared_from_this<ShareApi> {
   Response List(Request& req) {
     share::ResourceQuery q;
     q.filter = FilterFrom(req);
-    TRY_ASSIGN(q.limit, IntParam(req, "limit", 50));
-    TRY_ASSIGN(q.offset, IntParam(req, "offset", 0));
+    TRY_ASSIGN(q.limit, LimitParam(req, 50));
+    TRY_ASSIGN(q.offset, OffsetParam(req));
     TRY_ASSIGN(auto page, ctx_.resources->Search(q));
     json items = json::array();
     for (const auto& r : page.items) items.push_back(share::ToJson(r));

@@ -16,6 +16,21 @@ Result<int64_t> IntParam(const Request& req, const std::string& name, int64_t fa
   return value;
 }
 
+Result<int64_t> LimitParam(const Request& req, int64_t fallback) {
+  constexpr int64_t kMaxLimit = 100000;
+  ASSIGN_OR_RETURN(int64_t limit, IntParam(req, "limit", fallback));
+  if (limit < 1 || limit > kMaxLimit) {
+    return InvalidArgument("parameter 'limit' must be between 1 and " + std::to_string(kMaxLimit));
+  }
+  return limit;
+}
+
+Result<int64_t> OffsetParam(const Request& req) {
+  ASSIGN_OR_RETURN(int64_t offset, IntParam(req, "offset", 0));
+  if (offset < 0) return InvalidArgument("parameter 'offset' must not be negative");
+  return offset;
+}
+
 Result<DatasetName> DatasetParam(const Request& req) {
   auto zone = req.path_params.find("zone");
   auto name = req.path_params.find("name");

@@ -31,6 +31,10 @@ namespace citydata::http {
 
 // The query parameter `name` as an integer, `fallback` when absent.
 Result<int64_t> IntParam(const Request& req, const std::string& name, int64_t fallback);
+// The `limit` query parameter: 1..100,000, `fallback` when absent.
+Result<int64_t> LimitParam(const Request& req, int64_t fallback);
+// The `offset` query parameter: >= 0, 0 when absent.
+Result<int64_t> OffsetParam(const Request& req);
 // The dataset named by the {zone} and {name} path parameters.
 Result<DatasetName> DatasetParam(const Request& req);
 // The body parsed as a JSON object.

@@ -25,6 +25,18 @@ std::string DecoyHash() {
 
 Status BadLogin() { return Unauthenticated("wrong user name or password"); }
 
+// An expiry as stored ("" for none): a future UTC time in NowIso()'s form, which is
+// what makes the stored expiries compare as times.
+Result<std::string> FutureExpiry(const std::string& expires_at) {
+  if (expires_at.empty()) return std::string();
+  auto expiry = NormalizeIsoUtc(expires_at);
+  if (!expiry || *expiry <= NowIso()) {
+    return InvalidArgument("expires_at must be a future UTC time, e.g. " +
+                           IsoAfter(std::chrono::hours(24 * 90)) + " (or a date, YYYY-MM-DD)");
+  }
+  return *expiry;
+}
+
 }  // namespace
 
 Principal PrincipalFor(const storage::UserRecord& user, const std::string& token_id) {
@@ -170,11 +182,8 @@ Result<IssuedToken> IdentityService::Issue(const std::string& user_id, const std
 
 Result<IssuedToken> IdentityService::CreateToken(const Principal& owner, const std::string& name,
                                                  const std::string& expires_at) {
-  if (!expires_at.empty() && expires_at <= NowIso()) {
-    return InvalidArgument("expires_at must be in the future (ISO 8601 UTC, e.g. " +
-                           IsoAfter(std::chrono::hours(24 * 90)) + ")");
-  }
-  return Issue(owner.user_id, name.empty() ? "api token" : name, "api", expires_at);
+  ASSIGN_OR_RETURN(std::string expiry, FutureExpiry(expires_at));
+  return Issue(owner.user_id, name.empty() ? "api token" : name, "api", expiry);
 }
 
 Result<std::vector<storage::TokenRecord>> IdentityService::Tokens(const Principal& who, bool all) {
@@ -215,16 +224,14 @@ Result<storage::GrantRecord> IdentityService::Grant(const Principal& by,
                              [&](const storage::ColumnMeta& m) { return m.name == c; });
     if (!known) return NotFound(dataset.ToString() + " has no column '" + c + "'");
   }
-  if (!expires_at.empty() && expires_at <= NowIso()) {
-    return InvalidArgument("expires_at must be in the future (ISO 8601 UTC)");
-  }
+  ASSIGN_OR_RETURN(std::string expiry, FutureExpiry(expires_at));
   storage::GrantRecord g;
   g.id = NewId("grt_");
   g.user_id = user.id;
   g.dataset = dataset;
   g.columns = columns;
   g.purpose = purpose;
-  g.expires_at = expires_at;
+  g.expires_at = expiry;
   g.granted_by = by.user_id;
   g.created_at = NowIso();
   RETURN_IF_ERROR(store_.AddGrant(g));

@@ -123,6 +123,12 @@ TEST_F(IdentityTest, DisablingAUserOrRevokingATokenStopsItAtOnce) {
   ASSERT_TRUE(api.ok());
   EXPECT_TRUE(identity_->Authenticate(api->secret).ok());
   EXPECT_FALSE(identity_->CreateToken(cal, "old", "2000-01-01T00:00:00Z").ok());
+  // An expiry that is not a time would compare after every real one: refused.
+  EXPECT_FALSE(identity_->CreateToken(cal, "odd", "garbage").ok());
+  EXPECT_FALSE(identity_->CreateToken(cal, "odd", "2999-02-30").ok());
+  auto dated = identity_->CreateToken(cal, "dated", "2999-01-01");
+  ASSERT_TRUE(dated.ok());
+  EXPECT_EQ(dated->record.expires_at, "2999-01-01T00:00:00Z");
 
   ASSERT_TRUE(identity_->AddUser({"dan", "mzj", "consumer", "", "password1"}).ok());
   Principal dan = Login("dan", "password1");
