@@ -68,8 +68,7 @@ Status AppService::Revoke(const Principal& who, const std::string& app_id) {
   return store_.RevokeApp(app_id);
 }
 
-Result<std::pair<storage::AppRecord, Principal>> AppService::Resolve(
-    std::string_view app_key) const {
+Result<std::pair<storage::AppRecord, Principal>> AppService::Resolve(std::string_view app_key) {
   if (!WellFormedKey(app_key)) return BadApp();
   ASSIGN_OR_RETURN(auto app, store_.FindAppByKeyHash(Sm3Hex(app_key)));
   if (!app || app->revoked) return BadApp();
@@ -78,10 +77,16 @@ Result<std::pair<storage::AppRecord, Principal>> AppService::Resolve(
   Principal p = PrincipalFor(*user, "");
   p.app_id = app->id;
   p.app_name = app->name;
+  {
+    std::lock_guard lock(mu_);
+    Usage& u = usage_[app->id];
+    u.rate_per_minute = app->rate_per_minute;
+    u.daily_quota = app->daily_quota;
+  }
   return std::make_pair(std::move(*app), std::move(p));
 }
 
-Result<Principal> AppService::AuthenticateKey(std::string_view app_key) const {
+Result<Principal> AppService::AuthenticateKey(std::string_view app_key) {
   ASSIGN_OR_RETURN(auto resolved, Resolve(app_key));
   return resolved.second;
 }
@@ -116,15 +121,13 @@ Result<Principal> AppService::AuthenticateSigned(const SignedRequest& request) {
 }
 
 Status AppService::Admit(const Principal& app, int64_t& retry_after) {
-  ASSIGN_OR_RETURN(auto apps, store_.ListApps(app.user_id));
-  auto it = std::find_if(apps.begin(), apps.end(),
-                         [&](const storage::AppRecord& a) { return a.id == app.app_id; });
-  if (it == apps.end()) return BadApp();
   auto now = std::chrono::steady_clock::now();
   std::string today = TodayIso();
   std::lock_guard lock(mu_);
-  Usage& u = usage_[app.app_id];
-  double capacity = static_cast<double>(it->rate_per_minute);
+  auto found = usage_.find(app.app_id);
+  if (found == usage_.end()) return BadApp();  // not authenticated here
+  Usage& u = found->second;
+  double capacity = static_cast<double>(u.rate_per_minute);
   double per_second = capacity / 60.0;
   if (u.tokens < 0) {
     u.tokens = capacity;
@@ -137,15 +140,15 @@ Status AppService::Admit(const Principal& app, int64_t& retry_after) {
     u.day = today;
     u.calls = 0;
   }
-  if (u.calls >= it->daily_quota) {
+  if (u.calls >= u.daily_quota) {
     std::time_t t = std::time(nullptr);
     retry_after = 86400 - t % 86400;
-    return RateLimited("the app's daily quota of " + std::to_string(it->daily_quota) +
+    return RateLimited("the app's daily quota of " + std::to_string(u.daily_quota) +
                        " calls is used up; it renews at 00:00 UTC");
   }
   if (u.tokens < 1.0) {
     retry_after = static_cast<int64_t>((1.0 - u.tokens) / per_second) + 1;
-    return RateLimited("the app's rate limit of " + std::to_string(it->rate_per_minute) +
+    return RateLimited("the app's rate limit of " + std::to_string(u.rate_per_minute) +
                        " calls per minute is reached; retry after " +
                        std::to_string(retry_after) + " s");
   }

@@ -76,22 +76,25 @@ class AppService {
 
   // The principal of a bearer app key; Unauthenticated for an unknown or revoked key,
   // or a disabled user.
-  Result<Principal> AuthenticateKey(std::string_view app_key) const;
+  Result<Principal> AuthenticateKey(std::string_view app_key);
   // The principal of a signed request; Unauthenticated, saying why (stale timestamp,
   // replayed nonce, bad signature), otherwise.
   Result<Principal> AuthenticateSigned(const SignedRequest& request);
 
-  // Counts a call of the app: RateLimited with the seconds to wait in `retry_after`
-  // when its rate or its daily quota is used up.
+  // Counts a call of an app authenticated by this service: RateLimited with the
+  // seconds to wait in `retry_after` when its rate or its daily quota is used up.
   Status Admit(const Principal& app, int64_t& retry_after);
 
  private:
-  Result<std::pair<storage::AppRecord, Principal>> Resolve(std::string_view app_key) const;
+  // The app and its principal; remembers the app's limits for Admit.
+  Result<std::pair<storage::AppRecord, Principal>> Resolve(std::string_view app_key);
 
   storage::IdentityStore& store_;
   SecretSealer sealer_;
 
   struct Usage {
+    int64_t rate_per_minute = 0;  // as of the app's last authentication
+    int64_t daily_quota = 0;
     double tokens = -1;  // token bucket; -1 until the first call fills it
     std::chrono::steady_clock::time_point refilled;
     std::string day;  // UTC date of `calls`
