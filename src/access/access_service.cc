@@ -19,12 +19,6 @@ bool SeesEverything(const security::Principal& who) {
          who.clearance == Level::kCore;
 }
 
-bool OwnsOrGoverns(const security::Principal& who, const storage::DatasetMeta& meta) {
-  return who.role == security::Role::kAdmin || who.role == security::Role::kSteward ||
-         (who.role == security::Role::kProvider && !who.dept.empty() &&
-          who.dept == meta.dept_code);
-}
-
 // A transform spec: the operator's spec, then the column's category.
 std::string TransformSpec(const ColumnAccess& column) {
   return column.op.ToString() + "|" + column.category;
@@ -125,13 +119,8 @@ Result<DatasetAccess> AccessService::Resolve(const security::Principal& who,
   security::DatasetRef ref{dataset, meta->dept_code};
   ASSIGN_OR_RETURN(auto decision, policy_.Decide(who, security::Action::kReadData, &ref));
   RETURN_IF_ERROR(security::ToStatus(decision));
-  std::vector<std::string> granted;
-  if (!OwnsOrGoverns(who, *meta)) {
-    ASSIGN_OR_RETURN(auto grant, policy_.GrantFor(who, dataset));
-    if (grant) granted = grant->columns;
-  }
   DatasetAccess out;
-  ASSIGN_OR_RETURN(out.columns, Columns(who, *meta, granted));
+  ASSIGN_OR_RETURN(out.columns, Columns(who, *meta, decision.columns));
   out.meta = std::move(*meta);
   return out;
 }

@@ -25,9 +25,9 @@ bool InForce(const storage::GrantRecord& g, const std::string& now) {
   return g.revoked_at.empty() && (g.expires_at.empty() || g.expires_at > now);
 }
 
-Decision Allow() { return {true, ""}; }
+Decision Allow() { return {true, "", {}}; }
 
-Decision Deny(std::string reason) { return {false, std::move(reason)}; }
+Decision Deny(std::string reason) { return {false, std::move(reason), {}}; }
 
 }  // namespace
 
@@ -95,7 +95,7 @@ Result<Decision> Policy::Decide(const Principal& who, Action action,
   }
   if (action == Action::kReadData) {
     ASSIGN_OR_RETURN(auto grant, GrantFor(who, dataset->name));
-    if (grant) return Allow();
+    if (grant) return Decision{true, "", grant->columns};
     return Deny("no grant in force lets " + who.name + " read " + dataset->name.ToString() +
                 ": ask an administrator for a grant");
   }

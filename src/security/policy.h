@@ -66,6 +66,9 @@ struct DatasetRef {
 struct Decision {
   bool allowed = false;
   std::string reason;  // why it was denied, phrased for the user; "" when allowed
+  // A read allowed only by grants: the columns they cover (empty: every column, as for
+  // owners and platform-wide roles).
+  std::vector<std::string> columns;
 };
 
 // The grant in force that lets a principal read a dataset; nullopt when none does.
