@@ -125,26 +125,58 @@ Result<DatasetAccess> AccessService::Resolve(const security::Principal& who,
   return out;
 }
 
+Result<DatasetAccess> AccessService::ResolveWithColumns(const security::Principal& who,
+                                                        const DatasetName& dataset,
+                                                        const std::vector<std::string>& columns) {
+  ASSIGN_OR_RETURN(auto meta, meta_.GetDataset(dataset));
+  if (!meta) return NotFound("dataset " + dataset.ToString() + " does not exist");
+  DatasetAccess out;
+  ASSIGN_OR_RETURN(out.columns, Columns(who, *meta, columns));
+  out.meta = std::move(*meta);
+  return out;
+}
+
+namespace {
+
+// The view a scope shows of a resolved dataset; nullopt (the dataset does not exist
+// for the query) when it could not be resolved for want of the dataset or the right.
+Result<std::optional<storage::DatasetView>> ViewOf(const DatasetName& dataset,
+                                                   const Result<DatasetAccess>& access) {
+  if (!access.ok()) {
+    ErrorCode code = access.status().code();
+    if (code == ErrorCode::kNotFound || code == ErrorCode::kPermissionDenied) {
+      return std::optional<storage::DatasetView>();
+    }
+    return access.status();
+  }
+  storage::DatasetView view;
+  view.dataset = dataset;
+  for (const auto& c : access->columns) {
+    bool keep = c.op.kind == masking::OperatorKind::kKeep;
+    view.columns.push_back({c.name, keep ? "" : TransformSpec(c)});
+  }
+  return std::optional<storage::DatasetView>(std::move(view));
+}
+
+}  // namespace
+
 std::optional<storage::ReadScope> AccessService::ScopeFor(const security::Principal& who) {
   if (SeesEverything(who)) return std::nullopt;
   storage::ReadScope scope;
-  scope.resolve = [this, who](const DatasetName& dataset)
+  scope.resolve = [this, who](const DatasetName& dataset) {
+    return ViewOf(dataset, Resolve(who, dataset));
+  };
+  return scope;
+}
+
+storage::ReadScope AccessService::ScopeForDataset(const security::Principal& who,
+                                                  const DatasetName& dataset,
+                                                  std::vector<std::string> columns) {
+  storage::ReadScope scope;
+  scope.resolve = [this, who, dataset, columns = std::move(columns)](const DatasetName& named)
       -> Result<std::optional<storage::DatasetView>> {
-    auto access = Resolve(who, dataset);
-    if (!access.ok()) {
-      ErrorCode code = access.status().code();
-      if (code == ErrorCode::kNotFound || code == ErrorCode::kPermissionDenied) {
-        return std::optional<storage::DatasetView>();
-      }
-      return access.status();
-    }
-    storage::DatasetView view;
-    view.dataset = dataset;
-    for (const auto& c : access->columns) {
-      bool keep = c.op.kind == masking::OperatorKind::kKeep;
-      view.columns.push_back({c.name, keep ? "" : TransformSpec(c)});
-    }
-    return std::optional<storage::DatasetView>(std::move(view));
+    if (named != dataset) return std::optional<storage::DatasetView>();
+    return ViewOf(named, ResolveWithColumns(who, named, columns));
   };
   return scope;
 }

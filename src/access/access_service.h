@@ -77,6 +77,18 @@ class AccessService {
   // dataset may not be read, NotFound when it does not exist.
   Result<DatasetAccess> Resolve(const security::Principal& who, const DatasetName& dataset);
 
+  // How `who` sees `dataset` when the right to read it was established elsewhere (a
+  // sandbox grant, the open-data portal) and the caller has checked it: only `columns`
+  // (empty: every column), each above who's clearance masked. No policy decision is
+  // made here. NotFound when the dataset does not exist.
+  Result<DatasetAccess> ResolveWithColumns(const security::Principal& who,
+                                           const DatasetName& dataset,
+                                           const std::vector<std::string>& columns);
+  // A scope in which only `dataset` exists, as ResolveWithColumns shows it; the same
+  // contract (the caller has checked the right to read).
+  storage::ReadScope ScopeForDataset(const security::Principal& who, const DatasetName& dataset,
+                                     std::vector<std::string> columns);
+
   // The dataset's metadata with every column's profile values (min, max, top values)
   // as `who` would see them, and only the columns `who` may see when `who` reads the
   // dataset under a column grant. Readers who may not read the dataset's data at all

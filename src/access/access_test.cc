@@ -88,7 +88,11 @@ class AccessTest : public ::testing::Test {
   // Every value the query returns, as text.
   Result<std::vector<std::string>> Query(const security::Principal& who, const std::string& sql) {
     auto scope = access_->ScopeFor(who);
-    ASSIGN_OR_RETURN(auto cursor, engine_->Query(sql, {}, scope ? &*scope : nullptr));
+    return Run(sql, scope ? &*scope : nullptr);
+  }
+
+  Result<std::vector<std::string>> Run(const std::string& sql, const storage::ReadScope* scope) {
+    ASSIGN_OR_RETURN(auto cursor, engine_->Query(sql, {}, scope));
     std::vector<std::string> out;
     std::vector<Value> row;
     while (true) {
@@ -129,7 +133,7 @@ TEST_F(AccessTest, AConsumerWithoutClearanceNeverSeesARawValue) {
   EXPECT_EQ(Query(consumer, "SELECT * FROM raw.people").status().code(),
             ErrorCode::kPermissionDenied);
   security::Principal admin = User("boss", "", "admin", "core");
-  ASSERT_TRUE(identity_->Grant(admin, "cal", people_, {}, "核查", "").ok());
+  ASSERT_TRUE(identity_->Grant(admin, "cal", people_, security::GrantTerms()).ok());
   std::vector<std::string> probes = {
       "SELECT * FROM raw.people",
       "SELECT substr(order_no, 1, 17), CAST(lxdh AS INTEGER), order_no || lxdh FROM raw.people",
@@ -161,13 +165,29 @@ TEST_F(AccessTest, ProfilesAreMaskedAndColumnGrantsHideColumns) {
   for (const auto& c : before.columns) {
     for (const auto& m : mobiles_) EXPECT_EQ(c.profile_json.find(m), std::string::npos);
   }
-  ASSERT_TRUE(identity_->Grant(admin, "cal", people_, {"district"}, "统计", "").ok());
+  security::GrantTerms district_only;
+  district_only.columns = {"district"};
+  ASSERT_TRUE(identity_->Grant(admin, "cal", people_, district_only).ok());
   auto after = access_->MaskedMetadata(consumer, meta).value();
   ASSERT_EQ(after.columns.size(), 1u);
   EXPECT_EQ(after.columns[0].name, "district");
   EXPECT_NE(after.columns[0].profile_json.find("东城区"), std::string::npos);
   EXPECT_FALSE(Query(consumer, "SELECT lxdh FROM raw.people").ok());
   EXPECT_TRUE(Query(consumer, "SELECT district FROM raw.people").ok());
+}
+
+TEST_F(AccessTest, ADatasetScopeShowsOnlyThatDatasetAndItsColumnsMasked) {
+  security::Principal reader = User("cal", "mzj", "consumer", "general-2");
+  storage::ReadScope scope = access_->ScopeForDataset(reader, people_, {"order_no", "district"});
+  auto rows = Run("SELECT order_no, district FROM raw.people LIMIT 1", &scope);
+  ASSERT_TRUE(rows.ok()) << rows.status().ToString();
+  EXPECT_EQ((*rows)[0], ids_seen_[0].substr(0, 6) + "********" + ids_seen_[0].substr(14));
+  EXPECT_FALSE(Run("SELECT lxdh FROM raw.people", &scope).ok());  // not among the columns
+  EXPECT_EQ(Run("SELECT * FROM raw.other", &scope).status().code(), ErrorCode::kPermissionDenied);
+  auto access = access_->ResolveWithColumns(reader, people_, {"district"});
+  ASSERT_TRUE(access.ok());
+  ASSERT_EQ(access->columns.size(), 1u);
+  EXPECT_EQ(access->columns[0].name, "district");
 }
 
 TEST_F(AccessTest, AStaticMaskedCopyHoldsNoRawValue) {

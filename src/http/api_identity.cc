@@ -35,7 +35,12 @@ json GrantJson(const storage::GrantRecord& g, const security::IdentityService& i
           {"expires_at", g.expires_at},
           {"granted_by", identity.UserName(g.granted_by)},
           {"created_at", g.created_at},
-          {"revoked_at", g.revoked_at}};
+          {"revoked_at", g.revoked_at},
+          {"resource_id", g.resource_id},
+          {"request_id", g.request_id},
+          {"delivery_mode", g.delivery_mode},
+          {"privacy_budget", g.privacy_budget},
+          {"budget_spent", g.budget_spent}};
 }
 
 Result<std::vector<std::string>> StringList(const json& body, const char* key) {
@@ -228,10 +233,20 @@ class IdentityApi : public std::enable_shared_from_this<IdentityApi> {
     TRY_ASSIGN(auto dataset_text, OptionalString(body, "dataset"));
     TRY_ASSIGN(auto purpose, OptionalString(body, "purpose"));
     TRY_ASSIGN(auto expires, OptionalString(body, "expires_at"));
-    TRY_ASSIGN(auto columns, StringList(body, "columns"));
+    TRY_ASSIGN(auto mode, OptionalString(body, "delivery_mode"));
+    security::GrantTerms terms;
+    TRY_ASSIGN(terms.columns, StringList(body, "columns"));
+    terms.purpose = purpose.value_or("");
+    terms.expires_at = expires.value_or("");
+    terms.delivery_mode = mode.value_or("api");
+    if (body.contains("privacy_budget")) {
+      if (!body["privacy_budget"].is_number()) {
+        return ErrorResponse(InvalidArgument("field 'privacy_budget' must be a number"));
+      }
+      terms.privacy_budget = body["privacy_budget"].get<double>();
+    }
     TRY_ASSIGN(auto dataset, ParseDatasetName(dataset_text.value_or("")));
-    TRY_ASSIGN(auto grant, ctx_.identity->Grant(Caller(req), user.value_or(""), dataset, columns,
-                                                purpose.value_or(""), expires.value_or("")));
+    TRY_ASSIGN(auto grant, ctx_.identity->Grant(Caller(req), user.value_or(""), dataset, terms));
     return JsonResponse(GrantJson(grant, *ctx_.identity), 201);
   }
 

@@ -1,6 +1,7 @@
 #include "security/identity_service.h"
 
 #include <algorithm>
+#include <cmath>
 
 #include "core/clock.h"
 #include "security/crypto.h"
@@ -210,30 +211,46 @@ Result<Principal> IdentityService::Authenticate(std::string_view secret) const {
   return PrincipalFor(*user, token->id);
 }
 
+bool IsDeliveryMode(std::string_view mode) {
+  return mode == "api" || mode == "file" || mode == "sandbox";
+}
+
 Result<storage::GrantRecord> IdentityService::Grant(const Principal& by,
                                                     const std::string& user_name,
                                                     const DatasetName& dataset,
-                                                    const std::vector<std::string>& columns,
-                                                    const std::string& purpose,
-                                                    const std::string& expires_at) {
+                                                    const GrantTerms& terms) {
   ASSIGN_OR_RETURN(auto user, RequireUser(user_name));
   ASSIGN_OR_RETURN(auto meta, meta_.GetDataset(dataset));
   if (!meta) return NotFound("dataset " + dataset.ToString() + " does not exist");
-  for (const auto& c : columns) {
+  for (const auto& c : terms.columns) {
     bool known = std::any_of(meta->columns.begin(), meta->columns.end(),
                              [&](const storage::ColumnMeta& m) { return m.name == c; });
     if (!known) return NotFound(dataset.ToString() + " has no column '" + c + "'");
   }
-  ASSIGN_OR_RETURN(std::string expiry, FutureExpiry(expires_at));
+  if (!IsDeliveryMode(terms.delivery_mode)) {
+    return InvalidArgument("delivery mode '" + terms.delivery_mode +
+                           "' is not one of api, file, sandbox");
+  }
+  if (!std::isfinite(terms.privacy_budget) || terms.privacy_budget < 0) {
+    return InvalidArgument("the privacy budget must be a finite epsilon >= 0");
+  }
+  if (terms.privacy_budget > 0 && terms.delivery_mode != "sandbox") {
+    return InvalidArgument("only sandbox grants have a privacy budget");
+  }
+  ASSIGN_OR_RETURN(std::string expiry, FutureExpiry(terms.expires_at));
   storage::GrantRecord g;
   g.id = NewId("grt_");
   g.user_id = user.id;
   g.dataset = dataset;
-  g.columns = columns;
-  g.purpose = purpose;
+  g.columns = terms.columns;
+  g.purpose = terms.purpose;
   g.expires_at = expiry;
   g.granted_by = by.user_id;
   g.created_at = NowIso();
+  g.resource_id = terms.resource_id;
+  g.request_id = terms.request_id;
+  g.delivery_mode = terms.delivery_mode;
+  g.privacy_budget = terms.privacy_budget;
   RETURN_IF_ERROR(store_.AddGrant(g));
   return g;
 }

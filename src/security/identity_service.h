@@ -55,6 +55,20 @@ struct IssuedToken {
   storage::TokenRecord record;
 };
 
+// What a grant allows; see storage::GrantRecord.
+struct GrantTerms {
+  std::vector<std::string> columns;  // empty: every column
+  std::string purpose;
+  std::string expires_at;  // "" for no expiry
+  std::string delivery_mode = "api";
+  double privacy_budget = 0;
+  std::string resource_id;  // set by the sharing workflow
+  std::string request_id;
+};
+
+// The delivery modes of grants: "api", "file", "sandbox".
+bool IsDeliveryMode(std::string_view mode);
+
 class IdentityService {
  public:
   IdentityService(storage::IdentityStore& store, storage::MetaStore& meta,
@@ -85,12 +99,11 @@ class IdentityService {
   // revoked or expired, or its user is disabled; the message never says which.
   Result<Principal> Authenticate(std::string_view secret) const;
 
-  // Grants `user_name` the right to read `dataset` (all columns when `columns` is
-  // empty). The dataset and the columns must exist.
+  // Grants `user_name` the right to `dataset` on `terms`. The dataset and the columns
+  // must exist; the delivery mode is "api", "file" or "sandbox", and only a sandbox
+  // grant has a privacy budget (a finite epsilon >= 0).
   Result<storage::GrantRecord> Grant(const Principal& by, const std::string& user_name,
-                                     const DatasetName& dataset,
-                                     const std::vector<std::string>& columns,
-                                     const std::string& purpose, const std::string& expires_at);
+                                     const DatasetName& dataset, const GrantTerms& terms);
   Status RevokeGrant(const std::string& grant_id);
   // Grants of the named user, or of everyone when `user_name` is "".
   Result<std::vector<storage::GrantRecord>> Grants(const std::string& user_name);

@@ -14,6 +14,18 @@
 namespace citydata::security {
 namespace {
 
+// Grant terms for tests: the columns, the delivery mode and the privacy budget.
+security::GrantTerms Terms(std::vector<std::string> columns, std::string mode = "api",
+                           double budget = 0) {
+  security::GrantTerms terms;
+  terms.columns = std::move(columns);
+  terms.purpose = "核查";
+  terms.delivery_mode = std::move(mode);
+  terms.privacy_budget = budget;
+  return terms;
+}
+
+
 namespace fs = std::filesystem;
 
 class IdentityTest : public ::testing::Test {
@@ -171,9 +183,25 @@ TEST_F(IdentityTest, PolicyDeniesByDefaultAndHonoursOwnershipAndGrants) {
   EXPECT_FALSE(policy.Decide(con, Action::kReadAudit).value().allowed);
   EXPECT_FALSE(policy.Decide(pro, Action::kManageUsers).value().allowed);
 
-  EXPECT_EQ(identity_->Grant(pro, "con", meta.name, {"nope"}, "", "").status().code(),
+  EXPECT_EQ(identity_->Grant(pro, "con", meta.name, Terms({"nope"})).status().code(),
             ErrorCode::kNotFound);
-  auto grant = identity_->Grant(pro, "con", meta.name, {"name"}, "低保核查", "");
+  EXPECT_EQ(identity_->Grant(pro, "con", meta.name, Terms({}, "email")).status().code(),
+            ErrorCode::kInvalidArgument);
+  EXPECT_EQ(identity_->Grant(pro, "con", meta.name, Terms({}, "api", 1)).status().code(),
+            ErrorCode::kInvalidArgument);  // only sandbox grants have a budget
+
+  // A sandbox grant allows aggregate queries only: it never lets its holder read rows.
+  auto sandbox = identity_->Grant(pro, "con", meta.name, Terms({}, "sandbox", 1.0));
+  ASSERT_TRUE(sandbox.ok());
+  EXPECT_FALSE(allowed(con, Action::kReadData));
+  EXPECT_NEAR(store_->SpendBudget(sandbox->id, 0.6).value(), 0.6, 1e-9);
+  EXPECT_EQ(store_->SpendBudget(sandbox->id, 0.6).status().code(), ErrorCode::kResourceExhausted);
+  EXPECT_NEAR(store_->SpendBudget(sandbox->id, 0.4).value(), 1.0, 1e-9);
+  EXPECT_NEAR(store_->FindGrant(sandbox->id).value()->budget_spent, 1.0, 1e-9);
+  EXPECT_EQ(store_->SpendBudget("grt_none", 0.1).status().code(), ErrorCode::kNotFound);
+  EXPECT_EQ(store_->SpendBudget(sandbox->id, -1).status().code(), ErrorCode::kInvalidArgument);
+
+  auto grant = identity_->Grant(pro, "con", meta.name, Terms({"name"}));
   ASSERT_TRUE(grant.ok());
   EXPECT_TRUE(allowed(con, Action::kReadData));
   EXPECT_FALSE(allowed(con, Action::kWriteData));

@@ -10,11 +10,12 @@ namespace {
 constexpr std::array<std::string_view, 5> kRoleNames = {"admin", "steward", "provider",
                                                         "consumer", "auditor"};
 
-constexpr std::array<std::string_view, 15> kActionNames = {
+constexpr std::array<std::string_view, 16> kActionNames = {
     "session",      "manage_own_tokens",  "manage_own_apps", "read_catalog", "read_data",
     "write_data",
     "edit_metadata", "run_quality",       "govern",       "manage_departments",
-    "manage_users", "manage_grants",      "read_audit",   "detokenize",    "manage_keys"};
+    "manage_users", "manage_grants",      "read_audit",   "detokenize",    "manage_keys",
+    "sandbox_query"};
 
 bool IsDatasetAction(Action action) {
   return action == Action::kReadData || action == Action::kWriteData ||
@@ -59,6 +60,8 @@ bool Policy::RoleMayEver(Role role, Action action) {
       return role == Role::kAdmin || role == Role::kSteward;
     case Action::kReadAudit:
       return role == Role::kAdmin || role == Role::kAuditor;
+    case Action::kSandboxQuery:
+      return role != Role::kAuditor;
     case Action::kManageDepartments:
     case Action::kManageUsers:
     case Action::kManageGrants:
@@ -108,7 +111,8 @@ Result<std::optional<GrantScope>> Policy::GrantFor(const Principal& who,
   ASSIGN_OR_RETURN(auto grants, GrantsInForce(who));
   std::optional<GrantScope> scope;
   for (const auto& g : grants) {
-    if (g.dataset != dataset) continue;
+    // A sandbox grant lets its holder run aggregate queries, never read rows.
+    if (g.dataset != dataset || g.delivery_mode == "sandbox") continue;
     // Several grants on one dataset add up; one for every column covers all.
     if (!scope) {
       scope.emplace(GrantScope{g.columns, g.id});

@@ -15,6 +15,10 @@
 //   read_audit            y      -        -               -         y
 //   detokenize            y      -        -               -         -
 //   manage_keys           y      -        -               -         -
+//   sandbox_query         y      y        y               y         -
+//
+// sandbox_query runs aggregate-only SQL under a sandbox grant (see sandbox/); the
+// sandbox itself checks that the caller holds one.
 //
 // Every authenticated principal may see who it is and manage its own tokens and apps.
 // An app acts for its user with the user's rights, but only to read: the catalog and,
@@ -52,6 +56,7 @@ enum class Action {
   kReadAudit,
   kDetokenize,
   kManageKeys,
+  kSandboxQuery,
 };
 
 // "session", "manage_own_tokens", "read_catalog", ... as in the table above.
@@ -93,8 +98,8 @@ class Policy {
   // RoleMayEver for the principal's role, and for an app only the read actions.
   static bool MayEver(const Principal& who, Action action);
 
-  // The grant in force for `who` on `dataset`, if any (expired and revoked grants are
-  // not in force).
+  // The grants in force that let `who` read `dataset` (expired and revoked grants are
+  // not in force, and sandbox grants allow aggregate queries only, not reads), merged.
   Result<std::optional<GrantScope>> GrantFor(const Principal& who, const DatasetName& dataset) const;
 
   // Every grant in force for `who`, by dataset.

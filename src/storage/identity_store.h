@@ -43,7 +43,9 @@ struct TokenRecord {
   bool revoked = false;
 };
 
-// A user's right to read a dataset, optionally only some of its columns.
+// A user's right to read a dataset, optionally only some of its columns: given
+// directly by an administrator, or by the sharing workflow for a request on a catalog
+// resource (then resource_id and request_id are set).
 struct GrantRecord {
   std::string id;  // "grt_..."
   std::string user_id;
@@ -54,6 +56,15 @@ struct GrantRecord {
   std::string granted_by;  // user id
   std::string created_at;
   std::string revoked_at;  // "" while in force
+  std::string resource_id;  // "" for a direct grant
+  std::string request_id;   // "" for a direct grant
+  // How the data is delivered: "api" (reads and API services), "file" (masked exports)
+  // or "sandbox" (aggregate queries only, no rows). A direct grant is "api".
+  std::string delivery_mode = "api";
+  // The sandbox's differential-privacy budget (total epsilon; 0: queries carry no
+  // noise) and what queries have spent of it.
+  double privacy_budget = 0;
+  double budget_spent = 0;
 };
 
 // A consumer's client credential. The app key is both the app's public identifier (in
@@ -95,8 +106,13 @@ class IdentityStore {
   virtual Status AddGrant(const GrantRecord& grant) = 0;
   // Grants of the user (every user's when `user_id` is ""), including revoked ones.
   virtual Result<std::vector<GrantRecord>> ListGrants(const std::string& user_id) = 0;
+  virtual Result<std::optional<GrantRecord>> FindGrant(const std::string& id) = 0;
   // Sets revoked_at. NotFound when no grant has this id.
   virtual Status RevokeGrant(const std::string& id, const std::string& revoked_at) = 0;
+  // Adds `epsilon` to the grant's budget_spent, atomically, and returns the new total.
+  // ResourceExhausted (nothing spent) when the total would exceed privacy_budget;
+  // NotFound when no grant has this id.
+  virtual Result<double> SpendBudget(const std::string& grant_id, double epsilon) = 0;
 
   virtual Status AddApp(const AppRecord& app) = 0;
   virtual Result<std::optional<AppRecord>> FindAppByKeyHash(const std::string& hash) = 0;

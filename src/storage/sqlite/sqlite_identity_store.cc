@@ -45,6 +45,13 @@ CREATE TABLE app_nonces (
   PRIMARY KEY (app_id, nonce));
 CREATE INDEX app_nonces_by_time ON app_nonces (used_at);
 )sql",
+    R"sql(
+ALTER TABLE grants ADD COLUMN resource_id TEXT NOT NULL DEFAULT '';
+ALTER TABLE grants ADD COLUMN request_id TEXT NOT NULL DEFAULT '';
+ALTER TABLE grants ADD COLUMN delivery_mode TEXT NOT NULL DEFAULT 'api';
+ALTER TABLE grants ADD COLUMN privacy_budget REAL NOT NULL DEFAULT 0;
+ALTER TABLE grants ADD COLUMN budget_spent REAL NOT NULL DEFAULT 0;
+)sql",
 };
 
 constexpr const char* kUserSelect =
@@ -57,7 +64,8 @@ constexpr const char* kAppSelect =
     "created_at, revoked FROM apps";
 constexpr const char* kGrantSelect =
     "SELECT id, user_id, zone, dataset, columns, purpose, expires_at, granted_by, created_at, "
-    "revoked_at FROM grants";
+    "revoked_at, resource_id, request_id, delivery_mode, privacy_budget, budget_spent "
+    "FROM grants";
 
 UserRecord ReadUser(sqlite3_stmt* s) {
   return {ColumnText(s, 0),          ColumnText(s, 1),          ColumnText(s, 2),
@@ -88,6 +96,11 @@ GrantRecord ReadGrant(sqlite3_stmt* s) {
   g.granted_by = ColumnText(s, 7);
   g.created_at = ColumnText(s, 8);
   g.revoked_at = ColumnText(s, 9);
+  g.resource_id = ColumnText(s, 10);
+  g.request_id = ColumnText(s, 11);
+  g.delivery_mode = ColumnText(s, 12);
+  g.privacy_budget = sqlite3_column_double(s, 13);
+  g.budget_spent = sqlite3_column_double(s, 14);
   return g;
 }
 
@@ -206,8 +219,8 @@ class SqliteIdentityStore final : public IdentityStore {
 
   Status AddGrant(const GrantRecord& g) override {
     std::lock_guard lock(mu_);
-    ASSIGN_OR_RETURN(StmtPtr s, sqlite::Prepare(db_.get(), "INSERT INTO grants VALUES "
-                                                           "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"));
+    ASSIGN_OR_RETURN(StmtPtr s, sqlite::Prepare(db_.get(), "INSERT INTO grants VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, "
+                                                           "?, ?, ?, ?, ?)"));
     BindText(s.get(), 1, g.id);
     BindText(s.get(), 2, g.user_id);
     BindText(s.get(), 3, ZoneName(g.dataset.zone));
@@ -218,7 +231,50 @@ class SqliteIdentityStore final : public IdentityStore {
     BindText(s.get(), 8, g.granted_by);
     BindText(s.get(), 9, g.created_at);
     BindText(s.get(), 10, g.revoked_at);
+    BindText(s.get(), 11, g.resource_id);
+    BindText(s.get(), 12, g.request_id);
+    BindText(s.get(), 13, g.delivery_mode);
+    sqlite3_bind_double(s.get(), 14, g.privacy_budget);
+    sqlite3_bind_double(s.get(), 15, g.budget_spent);
     return sqlite::StepDone(db_.get(), s.get());
+  }
+
+  Result<std::optional<GrantRecord>> FindGrant(const std::string& id) override {
+    std::lock_guard lock(mu_);
+    ASSIGN_OR_RETURN(StmtPtr s,
+                     sqlite::Prepare(db_.get(), std::string(kGrantSelect) + " WHERE id = ?1"));
+    BindText(s.get(), 1, id);
+    if (sqlite3_step(s.get()) != SQLITE_ROW) return std::optional<GrantRecord>();
+    return std::optional<GrantRecord>(ReadGrant(s.get()));
+  }
+
+  Result<double> SpendBudget(const std::string& grant_id, double epsilon) override {
+    if (!(epsilon > 0)) return InvalidArgument("epsilon must be positive");
+    std::lock_guard lock(mu_);
+    // One statement checks and spends, so concurrent queries cannot overspend.
+    ASSIGN_OR_RETURN(StmtPtr s, sqlite::Prepare(db_.get(),
+                                                "UPDATE grants SET budget_spent = budget_spent + ?2 "
+                                                "WHERE id = ?1 AND budget_spent + ?2 <= "
+                                                "privacy_budget + 1e-9 RETURNING budget_spent"));
+    BindText(s.get(), 1, grant_id);
+    sqlite3_bind_double(s.get(), 2, epsilon);
+    int rc = sqlite3_step(s.get());
+    if (rc == SQLITE_ROW) {
+      double spent = sqlite3_column_double(s.get(), 0);
+      RETURN_IF_ERROR(sqlite::StepDone(db_.get(), s.get()));  // completes the update
+      return spent;
+    }
+    if (rc != SQLITE_DONE) return Internal(std::string("spending the privacy budget failed: ") +
+                                           sqlite3_errmsg(db_.get()));
+    ASSIGN_OR_RETURN(StmtPtr q, sqlite::Prepare(db_.get(),
+                                                "SELECT privacy_budget, budget_spent FROM grants "
+                                                "WHERE id = ?1"));
+    BindText(q.get(), 1, grant_id);
+    if (sqlite3_step(q.get()) != SQLITE_ROW) return NotFound("no grant " + grant_id);
+    return ResourceExhausted("the privacy budget of grant " + grant_id + " is spent: " +
+                             std::to_string(sqlite3_column_double(q.get(), 1)) + " of " +
+                             std::to_string(sqlite3_column_double(q.get(), 0)) +
+                             " used, the query needs " + std::to_string(epsilon));
   }
 
   Result<std::vector<GrantRecord>> ListGrants(const std::string& user_id) override {
