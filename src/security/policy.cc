@@ -10,16 +10,17 @@ namespace {
 constexpr std::array<std::string_view, 5> kRoleNames = {"admin", "steward", "provider",
                                                         "consumer", "auditor"};
 
-constexpr std::array<std::string_view, 16> kActionNames = {
+constexpr std::array<std::string_view, 18> kActionNames = {
     "session",      "manage_own_tokens",  "manage_own_apps", "read_catalog", "read_data",
     "write_data",
     "edit_metadata", "run_quality",       "govern",       "manage_departments",
     "manage_users", "manage_grants",      "read_audit",   "detokenize",    "manage_keys",
-    "sandbox_query"};
+    "sandbox_query", "request_data", "approve_requests"};
 
 bool IsDatasetAction(Action action) {
   return action == Action::kReadData || action == Action::kWriteData ||
-         action == Action::kEditMetadata || action == Action::kRunQuality;
+         action == Action::kEditMetadata || action == Action::kRunQuality ||
+         action == Action::kApproveRequests;
 }
 
 bool InForce(const storage::GrantRecord& g, const std::string& now) {
@@ -61,7 +62,10 @@ bool Policy::RoleMayEver(Role role, Action action) {
     case Action::kReadAudit:
       return role == Role::kAdmin || role == Role::kAuditor;
     case Action::kSandboxQuery:
+    case Action::kRequestData:
       return role != Role::kAuditor;
+    case Action::kApproveRequests:
+      return role == Role::kAdmin || role == Role::kProvider;
     case Action::kManageDepartments:
     case Action::kManageUsers:
     case Action::kManageGrants:
@@ -100,7 +104,7 @@ Result<Decision> Policy::Decide(const Principal& who, Action action,
     ASSIGN_OR_RETURN(auto grant, GrantFor(who, dataset->name));
     if (grant) return Decision{true, "", grant->columns};
     return Deny("no grant in force lets " + who.name + " read " + dataset->name.ToString() +
-                ": ask an administrator for a grant");
+                ": request it from the resource catalog");
   }
   return Deny(dataset->name.ToString() + " belongs to department '" + dataset->dept +
               "'; providers manage only their own department's datasets");

@@ -16,6 +16,8 @@
 //   detokenize            y      -        -               -         -
 //   manage_keys           y      -        -               -         -
 //   sandbox_query         y      y        y               y         -
+//   request_data          y      y        y               y         -
+//   approve_requests      y      -      own dept          -         -
 //
 // sandbox_query runs aggregate-only SQL under a sandbox grant (see sandbox/); the
 // sandbox itself checks that the caller holds one.
@@ -57,6 +59,8 @@ enum class Action {
   kDetokenize,
   kManageKeys,
   kSandboxQuery,
+  kRequestData,
+  kApproveRequests,
 };
 
 // "session", "manage_own_tokens", "read_catalog", ... as in the table above.

@@ -5,8 +5,10 @@
 
 #include "catalog/catalog_service.h"
 #include "classify/classifier.h"
+#include "core/clock.h"
 #include "share/catalog_export.h"
 #include "share/resource_catalog_service.h"
+#include "share/sharing_service.h"
 #include "standards/national_ids.h"
 #include "storage/governance_store.h"
 #include "storage/identity_store.h"
@@ -46,6 +48,8 @@ class ShareTest : public ::testing::Test {
     policy_ = std::make_unique<security::Policy>(*ids_);
     service_ =
         std::make_unique<ResourceCatalogService>(*store_, *catalog_, *classification_, *policy_);
+    identity_ = std::make_unique<security::IdentityService>(*ids_, *meta_);
+    sharing_ = std::make_unique<SharingService>(*store_, *service_, *identity_, *ids_, *policy_);
     ASSERT_TRUE(meta_->AddDepartment({"gaj", "市公安局", ""}).ok());
     ASSERT_TRUE(meta_->AddDepartment({"mzj", "市民政局", ""}).ok());
     Load(people_, "gaj", "户籍人口", true);
@@ -110,6 +114,47 @@ class ShareTest : public ::testing::Test {
   std::unique_ptr<governance::ClassificationService> classification_;
   std::unique_ptr<security::Policy> policy_;
   std::unique_ptr<ResourceCatalogService> service_;
+  std::unique_ptr<security::IdentityService> identity_;
+  std::unique_ptr<SharingService> sharing_;
+};
+
+// The sharing workflow over the fixture's datasets, with users in the identity store.
+class SharingTest : public ShareTest {
+ protected:
+  void SetUp() override {
+    ShareTest::SetUp();
+    gaj_ = Add("pat", "gaj", "provider");
+    mzj_ = Add("may", "mzj", "provider");
+    consumer_ = Add("cal", "mzj", "consumer");
+    admin_ = Add("ada", "", "admin");
+  }
+
+  security::Principal Add(const std::string& name, const std::string& dept,
+                          const std::string& role) {
+    auto user = identity_->AddUser({name, dept, role, "", "password1"});
+    EXPECT_TRUE(user.ok()) << user.status().ToString();
+    return security::PrincipalFor(*user, "");
+  }
+
+  // Publishes `dataset` with the sharing attribute and returns its code.
+  std::string Publish(const DatasetName& dataset, const std::string& sharing) {
+    PublishRequest r = Request(dataset);
+    r.sharing = sharing;
+    r.sharing_conditions = sharing == "none" ? "《中华人民共和国居民身份证法》第十九条" : "仅用于核查";
+    auto published = service_->Publish(admin_, r);
+    EXPECT_TRUE(published.ok()) << published.status().ToString();
+    return published->code;
+  }
+
+  bool MayRead(const security::Principal& who, const DatasetName& dataset,
+               std::vector<std::string>* columns = nullptr) {
+    security::DatasetRef ref{dataset, "gaj"};
+    auto decision = policy_->Decide(who, security::Action::kReadData, &ref).value();
+    if (columns != nullptr) *columns = decision.columns;
+    return decision.allowed;
+  }
+
+  security::Principal admin_;
 };
 
 TEST(ResourceModel, ParsesAttributesCyclesAndClassifications) {
@@ -299,6 +344,149 @@ TEST_F(ShareTest, ExportsJsonCsvAndDcat) {
   EXPECT_EQ(d["dct:publisher"]["dct:identifier"], "gaj");
   EXPECT_EQ(ld["dcat:dataset"][1]["dct:relation"][0]["@id"],
             "http://h/api/v1/resources/101001001%2F000001");
+}
+
+}  // namespace
+}  // namespace citydata::share
+
+namespace citydata::share {
+namespace {
+
+TEST_F(SharingTest, AConditionalRequestWaitsForTheProviderWhoMayNarrowIt) {
+  std::string code = Publish(people_, "conditional");
+  RequestInput input;
+  input.resource = code;
+  input.purpose = "低保资格核查";
+  input.fields = {"district", "sfzh"};
+  input.days = 30;
+  auto request = sharing_->Request(consumer_, input);
+  ASSERT_TRUE(request.ok()) << request.status().ToString();
+  EXPECT_EQ(request->state, "pending");
+  EXPECT_EQ(request->dept, "gaj");
+  EXPECT_TRUE(request->grant_id.empty());
+  EXPECT_FALSE(MayRead(consumer_, people_));
+
+  // Only the provider department's approvers decide; others do not even see it.
+  EXPECT_EQ(sharing_->Approve(consumer_, request->id, {}).status().code(),
+            ErrorCode::kPermissionDenied);
+  EXPECT_EQ(sharing_->Approve(mzj_, request->id, {}).status().code(), ErrorCode::kNotFound);
+  auto inbox = sharing_->List(gaj_, {"inbox", "", false, 50, 0});
+  ASSERT_TRUE(inbox.ok());
+  ASSERT_EQ(inbox->items.size(), 1u);
+  EXPECT_EQ(sharing_->List(consumer_, {"inbox", "", false, 50, 0}).status().code(),
+            ErrorCode::kPermissionDenied);
+
+  ApproveInput wider;
+  wider.fields = {"amount"};
+  EXPECT_EQ(sharing_->Approve(gaj_, request->id, wider).status().code(),
+            ErrorCode::kInvalidArgument);
+  wider.fields = {};
+  wider.days = 60;
+  EXPECT_EQ(sharing_->Approve(gaj_, request->id, wider).status().code(),
+            ErrorCode::kInvalidArgument);
+
+  ApproveInput narrower;
+  narrower.fields = {"district"};
+  narrower.days = 7;
+  auto approved = sharing_->Approve(gaj_, request->id, narrower);
+  ASSERT_TRUE(approved.ok()) << approved.status().ToString();
+  EXPECT_EQ(approved->state, "approved");
+  EXPECT_EQ(approved->decided_by, "pat");
+  EXPECT_EQ(approved->granted_fields, std::vector<std::string>{"district"});
+  EXPECT_EQ(approved->grant_expires_at.substr(0, 10), IsoAfter(std::chrono::hours(24 * 7)).substr(0, 10));
+  std::vector<std::string> columns;
+  EXPECT_TRUE(MayRead(consumer_, people_, &columns));
+  EXPECT_EQ(columns, std::vector<std::string>{"district"});
+  EXPECT_EQ(sharing_->Reject(gaj_, request->id, "late").status().code(),
+            ErrorCode::kFailedPrecondition);
+
+  auto mine = sharing_->Grants(consumer_, "mine").value();
+  ASSERT_EQ(mine.size(), 1u);
+  EXPECT_EQ(mine[0].resource_code, code);
+  auto provided = sharing_->Grants(gaj_, "provided").value();
+  ASSERT_EQ(provided.size(), 1u);
+  EXPECT_EQ(provided[0].consumer, "cal");
+  EXPECT_TRUE(sharing_->Grants(mzj_, "provided").value().empty());
+  EXPECT_EQ(sharing_->Revoke(mzj_, approved->grant_id).status().code(), ErrorCode::kNotFound);
+  ASSERT_TRUE(sharing_->Revoke(gaj_, approved->grant_id).ok());
+  EXPECT_FALSE(MayRead(consumer_, people_));
+  EXPECT_EQ(sharing_->HeldGrant(consumer_, approved->grant_id).status().code(),
+            ErrorCode::kPermissionDenied);
+}
+
+TEST_F(SharingTest, UnconditionalIsGrantedAtOnceAndNoneIsRefusedWithItsBasis) {
+  std::string open_code = Publish(places_, "unconditional");
+  RequestInput input;
+  input.resource = open_code;
+  input.purpose = "养老服务统计";
+  auto granted = sharing_->Request(consumer_, input);
+  ASSERT_TRUE(granted.ok()) << granted.status().ToString();
+  EXPECT_EQ(granted->state, "approved");
+  EXPECT_TRUE(granted->automatic);
+  EXPECT_FALSE(granted->grant_id.empty());
+  EXPECT_TRUE(sharing_->HeldGrant(consumer_, granted->grant_id).ok());
+  EXPECT_EQ(sharing_->HeldGrant(mzj_, granted->grant_id).status().code(), ErrorCode::kNotFound);
+
+  std::string closed_code = Publish(people_, "none");
+  input.resource = closed_code;
+  auto refused = sharing_->Request(consumer_, input);
+  EXPECT_EQ(refused.status().code(), ErrorCode::kPermissionDenied);
+  EXPECT_NE(refused.status().message().find("居民身份证法"), std::string::npos);
+}
+
+TEST_F(SharingTest, RequestsAreValidatedAndEmergenciesHaveAnHour) {
+  std::string code = Publish(people_, "conditional");
+  RequestInput input;
+  input.resource = code;
+  input.purpose = "";
+  EXPECT_EQ(sharing_->Request(consumer_, input).status().code(), ErrorCode::kInvalidArgument);
+  input.purpose = "疫情流调";
+  input.fields = {"nope"};
+  EXPECT_EQ(sharing_->Request(consumer_, input).status().code(), ErrorCode::kInvalidArgument);
+  input.fields = {};
+  input.days = 0;
+  EXPECT_EQ(sharing_->Request(consumer_, input).status().code(), ErrorCode::kInvalidArgument);
+  input.days = 3;
+  input.delivery_mode = "fax";
+  EXPECT_EQ(sharing_->Request(consumer_, input).status().code(), ErrorCode::kInvalidArgument);
+  input.delivery_mode = "api";
+  input.privacy_budget = 1;
+  EXPECT_EQ(sharing_->Request(consumer_, input).status().code(), ErrorCode::kInvalidArgument);
+  input.privacy_budget = 0;
+  input.resource = "101001001/999999";
+  EXPECT_EQ(sharing_->Request(consumer_, input).status().code(), ErrorCode::kNotFound);
+
+  input.resource = code;
+  input.emergency = true;
+  auto urgent = sharing_->Request(consumer_, input).value();
+  EXPECT_LE(urgent.deadline, IsoAfter(std::chrono::hours(1)));
+  EXPECT_GT(urgent.deadline, IsoAfter(std::chrono::minutes(59)));
+  EXPECT_FALSE(urgent.Overdue(NowIso()));
+  EXPECT_TRUE(urgent.Overdue(IsoAfter(std::chrono::hours(2))));
+  EXPECT_EQ(sharing_->Reject(gaj_, urgent.id, "").status().code(), ErrorCode::kInvalidArgument);
+  auto rejected = sharing_->Reject(gaj_, urgent.id, "用途与资源共享条件不符").value();
+  EXPECT_EQ(rejected.state, "rejected");
+  EXPECT_EQ(sharing_->Get(consumer_, urgent.id)->reason, "用途与资源共享条件不符");
+}
+
+TEST_F(SharingTest, ASandboxGrantCarriesItsBudgetAndNeverAllowsReads) {
+  std::string code = Publish(people_, "conditional");
+  RequestInput input;
+  input.resource = code;
+  input.purpose = "人口结构分析";
+  input.delivery_mode = "sandbox";
+  input.privacy_budget = 2.0;
+  auto request = sharing_->Request(consumer_, input).value();
+  ApproveInput terms;
+  terms.privacy_budget = 1.0;
+  auto approved = sharing_->Approve(admin_, request.id, terms);
+  ASSERT_TRUE(approved.ok()) << approved.status().ToString();
+  auto grant = ids_->FindGrant(approved->grant_id).value();
+  ASSERT_TRUE(grant.has_value());
+  EXPECT_EQ(grant->delivery_mode, "sandbox");
+  EXPECT_DOUBLE_EQ(grant->privacy_budget, 1.0);
+  EXPECT_EQ(grant->request_id, request.id);
+  EXPECT_FALSE(MayRead(consumer_, people_));
 }
 
 }  // namespace

@@ -52,6 +52,29 @@ struct ResourceFilter {
   std::string state;  // e.g. "published"; "" any state
 };
 
+// A request for a catalog resource (共享申请). The indexed columns are copies of fields
+// of `document`, the whole request as JSON, which share/ owns.
+struct RequestRecord {
+  std::string id;  // "req_..."
+  std::string resource_id;
+  std::string dept;         // the provider department, whose approvers decide
+  std::string consumer_id;  // the requesting user's id
+  std::string state;        // "pending", "approved" or "rejected"
+  std::string created_at;   // ISO 8601 UTC
+  std::string deadline;     // ISO 8601 UTC: when a pending request becomes overdue
+  std::string document;
+};
+
+// Which requests to list, newest first. Empty fields do not filter.
+struct RequestFilter {
+  std::string consumer_id;
+  std::string dept;
+  std::string state;
+  std::string resource_id;
+  int64_t limit = 50;
+  int64_t offset = 0;
+};
+
 class ShareStore {
  public:
   virtual ~ShareStore() = default;
@@ -79,6 +102,16 @@ class ShareStore {
   virtual Result<int64_t> NodeOrdinal(const std::string& parent, const std::string& path) = 0;
   // The next number (1, 2, ...) of the sequence named `prefix`.
   virtual Result<int64_t> NextSequence(const std::string& prefix) = 0;
+
+  // AlreadyExists when the id is taken.
+  virtual Status AddRequest(const RequestRecord& request) = 0;
+  // Replaces the request with the same id if its stored state is `expected_state`:
+  // FailedPrecondition when another decision came first, NotFound when absent.
+  virtual Status UpdateRequest(const RequestRecord& request, const std::string& expected_state) = 0;
+  virtual Result<std::optional<RequestRecord>> FindRequest(const std::string& id) = 0;
+  // The matching requests, newest first, and how many match in all.
+  virtual Result<std::pair<std::vector<RequestRecord>, int64_t>> ListRequests(
+      const RequestFilter& filter) = 0;
 };
 
 // Opens (creating and migrating) the SQLite share store at `path`.

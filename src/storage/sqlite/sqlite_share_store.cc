@@ -36,7 +36,36 @@ CREATE TABLE class_nodes (
   UNIQUE (parent, ordinal));
 CREATE TABLE code_sequences (prefix TEXT PRIMARY KEY, last INTEGER NOT NULL);
 )sql",
+    R"sql(
+CREATE TABLE requests (
+  id TEXT PRIMARY KEY, resource_id TEXT NOT NULL, dept TEXT NOT NULL,
+  consumer_id TEXT NOT NULL, state TEXT NOT NULL, created_at TEXT NOT NULL,
+  deadline TEXT NOT NULL, document TEXT NOT NULL);
+CREATE INDEX requests_by_consumer ON requests (consumer_id, created_at);
+CREATE INDEX requests_by_dept ON requests (dept, state, created_at);
+CREATE INDEX requests_by_resource ON requests (resource_id, created_at);
+)sql",
 };
+
+constexpr const char* kRequestSelect =
+    "SELECT id, resource_id, dept, consumer_id, state, created_at, deadline, document "
+    "FROM requests";
+
+RequestRecord ReadRequest(sqlite3_stmt* s) {
+  return {ColumnText(s, 0), ColumnText(s, 1), ColumnText(s, 2), ColumnText(s, 3),
+          ColumnText(s, 4), ColumnText(s, 5), ColumnText(s, 6), ColumnText(s, 7)};
+}
+
+void BindRequest(sqlite3_stmt* s, const RequestRecord& r) {
+  BindText(s, 1, r.id);
+  BindText(s, 2, r.resource_id);
+  BindText(s, 3, r.dept);
+  BindText(s, 4, r.consumer_id);
+  BindText(s, 5, r.state);
+  BindText(s, 6, r.created_at);
+  BindText(s, 7, r.deadline);
+  BindText(s, 8, r.document);
+}
 
 constexpr const char* kSelect =
     "SELECT id, version, code, zone, dataset, state, current, name, dept, classification, "
@@ -202,6 +231,70 @@ class SqliteShareStore final : public ShareStore {
     BindText(s.get(), 1, prefix);
     if (sqlite3_step(s.get()) != SQLITE_ROW) return sqlite::Error(db_.get(), "code sequence");
     return static_cast<int64_t>(sqlite3_column_int64(s.get(), 0));
+  }
+
+  Status AddRequest(const RequestRecord& request) override {
+    std::lock_guard lock(mu_);
+    ASSIGN_OR_RETURN(StmtPtr s, sqlite::Prepare(db_.get(), "INSERT INTO requests VALUES "
+                                                           "(?, ?, ?, ?, ?, ?, ?, ?)"));
+    BindRequest(s.get(), request);
+    return sqlite::StepDone(db_.get(), s.get());
+  }
+
+  Status UpdateRequest(const RequestRecord& request, const std::string& expected_state) override {
+    std::lock_guard lock(mu_);
+    ASSIGN_OR_RETURN(StmtPtr s, sqlite::Prepare(db_.get(),
+                                                "UPDATE requests SET resource_id = ?2, dept = ?3, "
+                                                "consumer_id = ?4, state = ?5, created_at = ?6, "
+                                                "deadline = ?7, document = ?8 "
+                                                "WHERE id = ?1 AND state = ?9"));
+    BindRequest(s.get(), request);
+    BindText(s.get(), 9, expected_state);
+    RETURN_IF_ERROR(sqlite::StepDone(db_.get(), s.get()));
+    if (sqlite3_changes(db_.get()) == 1) return Status::Ok();
+    ASSIGN_OR_RETURN(StmtPtr q, sqlite::Prepare(db_.get(), "SELECT state FROM requests WHERE id = ?1"));
+    BindText(q.get(), 1, request.id);
+    if (sqlite3_step(q.get()) != SQLITE_ROW) return NotFound("no request " + request.id);
+    return FailedPrecondition("request " + request.id + " is already " + ColumnText(q.get(), 0));
+  }
+
+  Result<std::optional<RequestRecord>> FindRequest(const std::string& id) override {
+    std::lock_guard lock(mu_);
+    ASSIGN_OR_RETURN(StmtPtr s,
+                     sqlite::Prepare(db_.get(), std::string(kRequestSelect) + " WHERE id = ?1"));
+    BindText(s.get(), 1, id);
+    if (sqlite3_step(s.get()) != SQLITE_ROW) return std::optional<RequestRecord>();
+    return std::optional<RequestRecord>(ReadRequest(s.get()));
+  }
+
+  Result<std::pair<std::vector<RequestRecord>, int64_t>> ListRequests(
+      const RequestFilter& filter) override {
+    std::lock_guard lock(mu_);
+    const std::string where =
+        " WHERE (?1 = '' OR consumer_id = ?1) AND (?2 = '' OR dept = ?2) AND "
+        "(?3 = '' OR state = ?3) AND (?4 = '' OR resource_id = ?4)";
+    auto bind = [&](sqlite3_stmt* s) {
+      BindText(s, 1, filter.consumer_id);
+      BindText(s, 2, filter.dept);
+      BindText(s, 3, filter.state);
+      BindText(s, 4, filter.resource_id);
+    };
+    ASSIGN_OR_RETURN(StmtPtr count,
+                     sqlite::Prepare(db_.get(), "SELECT count(*) FROM requests" + where));
+    bind(count.get());
+    if (sqlite3_step(count.get()) != SQLITE_ROW) return sqlite::Error(db_.get(), "counting requests");
+    int64_t total = sqlite3_column_int64(count.get(), 0);
+    ASSIGN_OR_RETURN(StmtPtr s, sqlite::Prepare(db_.get(), std::string(kRequestSelect) + where +
+                                                               " ORDER BY created_at DESC, id "
+                                                               "LIMIT ?5 OFFSET ?6"));
+    bind(s.get());
+    sqlite3_bind_int64(s.get(), 5, filter.limit);
+    sqlite3_bind_int64(s.get(), 6, filter.offset);
+    std::vector<RequestRecord> out;
+    int rc = SQLITE_ROW;
+    while ((rc = sqlite3_step(s.get())) == SQLITE_ROW) out.push_back(ReadRequest(s.get()));
+    if (rc != SQLITE_DONE) return sqlite::Error(db_.get(), "listing requests");
+    return std::make_pair(std::move(out), total);
   }
 
  private:
