@@ -26,34 +26,6 @@ json TokenJson(const storage::TokenRecord& t) {
           {"revoked", t.revoked}};
 }
 
-json GrantJson(const storage::GrantRecord& g, const security::IdentityService& identity) {
-  return {{"id", g.id},
-          {"user", identity.UserName(g.user_id)},
-          {"dataset", g.dataset.ToString()},
-          {"columns", g.columns},
-          {"purpose", g.purpose},
-          {"expires_at", g.expires_at},
-          {"granted_by", identity.UserName(g.granted_by)},
-          {"created_at", g.created_at},
-          {"revoked_at", g.revoked_at},
-          {"resource_id", g.resource_id},
-          {"request_id", g.request_id},
-          {"delivery_mode", g.delivery_mode},
-          {"privacy_budget", g.privacy_budget},
-          {"budget_spent", g.budget_spent}};
-}
-
-Result<std::vector<std::string>> StringList(const json& body, const char* key) {
-  std::vector<std::string> out;
-  if (!body.contains(key) || body[key].is_null()) return out;
-  if (!body[key].is_array()) return InvalidArgument(std::string("field '") + key + "' must be an array of strings");
-  for (const auto& v : body[key]) {
-    if (!v.is_string()) return InvalidArgument(std::string("field '") + key + "' must be an array of strings");
-    out.push_back(v.get<std::string>());
-  }
-  return out;
-}
-
 class IdentityApi : public std::enable_shared_from_this<IdentityApi> {
  public:
   explicit IdentityApi(const ApiContext& ctx) : ctx_(ctx) {}
@@ -239,12 +211,8 @@ class IdentityApi : public std::enable_shared_from_this<IdentityApi> {
     terms.purpose = purpose.value_or("");
     terms.expires_at = expires.value_or("");
     terms.delivery_mode = mode.value_or("api");
-    if (body.contains("privacy_budget")) {
-      if (!body["privacy_budget"].is_number()) {
-        return ErrorResponse(InvalidArgument("field 'privacy_budget' must be a number"));
-      }
-      terms.privacy_budget = body["privacy_budget"].get<double>();
-    }
+    TRY_ASSIGN(auto budget, OptionalNumber(body, "privacy_budget"));
+    terms.privacy_budget = budget.value_or(0);
     TRY_ASSIGN(auto dataset, ParseDatasetName(dataset_text.value_or("")));
     TRY_ASSIGN(auto grant, ctx_.identity->Grant(Caller(req), user.value_or(""), dataset, terms));
     return JsonResponse(GrantJson(grant, *ctx_.identity), 201);

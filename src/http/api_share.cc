@@ -1,7 +1,5 @@
 // The resource catalog section of the API (政务信息资源目录): list and search with
 // facets, publish, show with history, unpublish, export.
-#include <algorithm>
-
 #include "http/api_access.h"
 #include "http/api_sections.h"
 #include "http/api_support.h"
@@ -11,17 +9,6 @@ namespace citydata::http {
 namespace {
 
 using nlohmann::json;
-
-// Reads an optional array of strings; InvalidArgument naming the field otherwise.
-Result<std::vector<std::string>> Strings(const json& body, const char* key) {
-  std::vector<std::string> out;
-  if (!body.contains(key) || body[key].is_null()) return out;
-  const json& v = body[key];
-  bool ok =
-      v.is_array() && std::all_of(v.begin(), v.end(), [](const json& e) { return e.is_string(); });
-  if (!ok) return InvalidArgument(std::string("field '") + key + "' must be an array of strings");
-  return v.get<std::vector<std::string>>();
-}
 
 Result<share::PublishRequest> ParsePublish(const json& body) {
   share::PublishRequest r;
@@ -43,8 +30,8 @@ Result<share::PublishRequest> ParsePublish(const json& body) {
   ASSIGN_OR_RETURN(auto dataset, OptionalString(body, "dataset"));
   if (!dataset) return InvalidArgument("field 'dataset' is required, e.g. \"raw.people\"");
   ASSIGN_OR_RETURN(r.dataset, ParseDatasetName(*dataset));
-  ASSIGN_OR_RETURN(r.items, Strings(body, "items"));
-  ASSIGN_OR_RETURN(r.related, Strings(body, "related"));
+  ASSIGN_OR_RETURN(r.items, StringList(body, "items"));
+  ASSIGN_OR_RETURN(r.related, StringList(body, "related"));
   return r;
 }
 

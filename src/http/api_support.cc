@@ -1,5 +1,6 @@
 #include "http/api_support.h"
 
+#include <algorithm>
 #include <charconv>
 
 namespace citydata::http {
@@ -53,6 +54,39 @@ Result<std::optional<std::string>> OptionalString(const nlohmann::json& body, co
   if (it == body.end() || it->is_null()) return std::optional<std::string>();
   if (!it->is_string()) return InvalidArgument(std::string("field '") + key + "' must be a string");
   return std::optional<std::string>(it->get<std::string>());
+}
+
+Result<std::vector<std::string>> StringList(const nlohmann::json& body, const char* key) {
+  auto it = body.find(key);
+  if (it == body.end() || it->is_null()) return std::vector<std::string>();
+  bool ok = it->is_array() && std::all_of(it->begin(), it->end(),
+                                          [](const nlohmann::json& e) { return e.is_string(); });
+  if (!ok) return InvalidArgument(std::string("field '") + key + "' must be an array of strings");
+  return it->get<std::vector<std::string>>();
+}
+
+Result<std::optional<double>> OptionalNumber(const nlohmann::json& body, const char* key) {
+  auto it = body.find(key);
+  if (it == body.end() || it->is_null()) return std::optional<double>();
+  if (!it->is_number()) return InvalidArgument(std::string("field '") + key + "' must be a number");
+  return std::optional<double>(it->get<double>());
+}
+
+nlohmann::json GrantJson(const storage::GrantRecord& g, const security::IdentityService& identity) {
+  return {{"id", g.id},
+          {"user", identity.UserName(g.user_id)},
+          {"dataset", g.dataset.ToString()},
+          {"columns", g.columns},
+          {"purpose", g.purpose},
+          {"expires_at", g.expires_at},
+          {"granted_by", identity.UserName(g.granted_by)},
+          {"created_at", g.created_at},
+          {"revoked_at", g.revoked_at},
+          {"resource_id", g.resource_id},
+          {"request_id", g.request_id},
+          {"delivery_mode", g.delivery_mode},
+          {"privacy_budget", g.privacy_budget},
+          {"budget_spent", g.budget_spent}};
 }
 
 std::vector<Param> PageParams() {

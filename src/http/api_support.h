@@ -13,6 +13,8 @@
 #include "http/error_map.h"
 #include "http/openapi.h"
 #include "http/server.h"
+#include "security/identity_service.h"
+#include "storage/identity_store.h"
 
 // Inside a handler: unwraps a Result, or answers with its error.
 #define TRY_ASSIGN(lhs, expr) TRY_ASSIGN_IMPL(CITYDATA_CONCAT(_try_, __LINE__), lhs, expr)
@@ -41,6 +43,14 @@ Result<DatasetName> DatasetParam(const Request& req);
 Result<nlohmann::json> JsonBody(const Request& req);
 // body[key] as a string when present; InvalidArgument when present but not a string.
 Result<std::optional<std::string>> OptionalString(const nlohmann::json& body, const char* key);
+
+// body[key] as strings; empty when absent; InvalidArgument when not an array of strings.
+Result<std::vector<std::string>> StringList(const nlohmann::json& body, const char* key);
+// body[key] as a number when present; InvalidArgument when present but not a number.
+Result<std::optional<double>> OptionalNumber(const nlohmann::json& body, const char* key);
+
+// A grant as the API shows it (user names rather than ids).
+nlohmann::json GrantJson(const storage::GrantRecord& g, const security::IdentityService& identity);
 
 // `limit` and `offset` query parameters.
 std::vector<Param> PageParams();
