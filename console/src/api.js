@@ -165,4 +165,20 @@ export const api = {
   verifyAudit: () => request('GET', '/audit/verify'),
   auditAnchor: () => request('GET', '/audit/anchor'),
   auditExport: (format) => request('GET', '/audit/export', { query: { format }, parse: 'blob' }),
+
+  // 共享交换: the resource catalog, requests and their approval, sharing grants, apps
+  resources: (query) => request('GET', '/resources', { query }),
+  // `id` is a resource id or code (a code holds a '/': encoded).
+  resource: (id) => request('GET', `/resources/${encodeURIComponent(id)}`, { query: { history: 'true' } }),
+  fileShareRequest: (body) => request('POST', '/share/requests', { body }),
+  shareRequests: (query) => request('GET', '/share/requests', { query }),
+  approveShareRequest: (id, decision) =>
+    request('POST', `/share/requests/${encodeURIComponent(id)}/approve`, { body: decision }),
+  rejectShareRequest: (id, reason) =>
+    request('POST', `/share/requests/${encodeURIComponent(id)}/reject`, { body: { reason } }),
+  sharedGrants: (box) => request('GET', '/share/grants', { query: { box } }),
+  revokeSharedGrant: (id) => request('DELETE', `/share/grants/${encodeURIComponent(id)}`),
+  apps: () => request('GET', '/apps'),
+  createApp: (app) => request('POST', '/apps', { body: app }),
+  revokeApp: (id) => request('DELETE', `/apps/${encodeURIComponent(id)}`),
 };

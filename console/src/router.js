@@ -5,11 +5,11 @@ import { sections } from './sections.js';
 import AppLayout from './components/AppLayout.vue';
 
 const sectionRoutes = sections.flatMap((section) =>
-  [section, ...(section.pages ?? [])].map(({ name, path, component }) => ({
+  [section, ...(section.pages ?? [])].map(({ name, path, component, roles }) => ({
     name,
     path,
     component,
-    meta: { section: section.name, roles: section.roles },
+    meta: { section: section.name, roles: roles ?? section.roles },
   })),
 );
 

@@ -3,9 +3,10 @@
 // one entry here, its page under pages/ and its strings under `nav` (and its own key) in i18n/{zh,en}.js.
 // `pages` are further routes of the section without a menu item of their own (the menu highlights the
 // section while one of them is shown). `roles` lists the roles that see the section (all when absent);
-// the route guard sends everyone else to the overview. The server still decides every request itself.
+// a page may narrow them with its own `roles`. The route guard sends everyone else to the overview.
+// The server still decides every request itself.
 import {
-  CircleCheck, DataAnalysis, FolderOpened, Notebook, Search, Tickets, Upload, UserFilled,
+  CircleCheck, Connection, DataAnalysis, FolderOpened, Notebook, Search, Tickets, Upload, UserFilled,
 } from '@element-plus/icons-vue';
 
 export const sections = [
@@ -45,6 +46,25 @@ export const sections = [
     icon: Search,
     roles: ['admin', 'steward', 'provider', 'consumer'],
     component: () => import('./pages/Query.vue'),
+  },
+  {
+    // 共享交换: the resource catalog (its menu item), a resource's page with the request form, the viewer's
+    // requests, grants and apps, and the approvers' inbox.
+    name: 'sharing',
+    path: '/resources',
+    icon: Connection,
+    roles: ['admin', 'steward', 'provider', 'consumer'],
+    component: () => import('./pages/Resources.vue'),
+    pages: [
+      { name: 'resource', path: '/resources/:id', component: () => import('./pages/ResourceDetail.vue') },
+      { name: 'sharing-mine', path: '/sharing', component: () => import('./pages/Sharing.vue') },
+      {
+        name: 'sharing-inbox',
+        path: '/sharing/inbox',
+        roles: ['admin', 'provider'],
+        component: () => import('./pages/ApprovalInbox.vue'),
+      },
+    ],
   },
   { name: 'users', path: '/users', icon: UserFilled, roles: ['admin'], component: () => import('./pages/Users.vue') },
   { name: 'audit', path: '/audit', icon: Tickets, roles: ['admin', 'auditor'], component: () => import('./pages/Audit.vue') },
