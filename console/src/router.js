@@ -18,6 +18,9 @@ const router = createRouter({
   history: createWebHistory(),
   routes: [
     { path: '/login', name: 'login', component: () => import('./pages/Login.vue'), meta: { public: true } },
+    // The open-data portal: for anyone, without a session.
+    { path: '/open', name: 'open', component: () => import('./pages/OpenPortal.vue'), meta: { public: true } },
+    { path: '/open/:id', name: 'open-dataset', component: () => import('./pages/OpenDataset.vue'), meta: { public: true } },
     { path: '/', component: AppLayout, children: sectionRoutes },
     { path: '/:unknown(.*)*', redirect: '/' },
   ],

@@ -317,19 +317,22 @@ std::vector<Endpoint> CatalogEndpoints(const ApiContext& context) {
 }
 
 void RegisterRoutes(Router& router, const ApiContext& context) {
-  // Deny by default: every /api/v1 request but logging in needs a valid bearer token,
+  // Deny by default: every /api/v1 request but the public routes (logging in, open
+  // data; api_access.cc) needs a valid bearer token,
   // checked as soon as its headers arrive, before any body is read; then the route's
   // action is decided by the policy (api_access.h).
   Admission authenticated = Authenticator(context);
   std::vector<Endpoint> endpoints = CatalogEndpoints(context);
   for (auto* section :
-       {&GovernanceEndpoints, &IdentityEndpoints, &SecurityEndpoints, &ShareEndpoints}) {
+       {&GovernanceEndpoints, &IdentityEndpoints, &SecurityEndpoints, &ShareEndpoints,
+        &OpenEndpoints}) {
     for (auto& e : (*section)(context)) endpoints.push_back(std::move(e));
   }
   json openapi = OpenApiDocument(endpoints, context.version);
   for (auto& e : endpoints) {
     if (IsPublicRoute(e.method, e.path)) {
-      router.Add(e.method, e.path, std::move(e.handler), RouteOptions{e.upload, {}});
+      router.Add(e.method, e.path, std::move(e.handler),
+                 RouteOptions{e.upload, PublicAdmission(context, e.method, e.path)});
       continue;
     }
     auto action = RouteAction(e.method, e.path);

@@ -20,9 +20,11 @@
 #include "query/query_service.h"
 #include "governance/classification_service.h"
 #include "masking/key_ring.h"
+#include "opendata/open_data_service.h"
 #include "security/app_service.h"
 #include "security/identity_service.h"
 #include "security/policy.h"
+#include "security/rate_limiter.h"
 #include "share/resource_catalog_service.h"
 
 namespace citydata::http {
@@ -41,6 +43,9 @@ struct ApiContext {
   governance::QualityService* quality = nullptr;
   governance::ClassificationService* classification = nullptr;
   share::ResourceCatalogService* resources = nullptr;
+  opendata::OpenDataService* open_data = nullptr;
+  // The per-client-address rate limit of the anonymous open-data routes.
+  security::RateLimiter* open_rate = nullptr;
   // Rotates the master or data keys (the server owns the key ring); "master" or "data".
   std::function<Status(const std::string& which)> rotate_keys;
   // The keys that detokenize and decrypt values.

@@ -87,6 +87,53 @@ constexpr RouteRule kRouteRules[] = {
     {Method::kPost, "/api/v1/resources/{id}/unpublish", Action::kEditMetadata},
 };
 
+// Public routes: they answer without a token, so each is listed here on purpose; every
+// other route needs one (deny by default). Open-data routes serve only what
+// opendata::OpenDataService shows the anonymous public reader (open resources, masked
+// above general-2) and are rate-limited per client address.
+enum class Anonymous { kLogin, kOpenData };
+
+struct PublicRule {
+  Method method;
+  const char* path;
+  Anonymous kind;
+};
+
+constexpr PublicRule kPublicRoutes[] = {
+    {Method::kPost, "/api/v1/login", Anonymous::kLogin},
+    {Method::kGet, "/api/v1/open/datasets", Anonymous::kOpenData},
+    {Method::kGet, "/api/v1/open/datasets/{id}", Anonymous::kOpenData},
+    {Method::kGet, "/api/v1/open/datasets/{id}/rows", Anonymous::kOpenData},
+    {Method::kGet, "/api/v1/open/datasets/{id}/download", Anonymous::kOpenData},
+    // The CKAN Action API: read-only actions, by GET or by POST with a JSON body.
+    {Method::kGet, "/api/3/action/package_list", Anonymous::kOpenData},
+    {Method::kPost, "/api/3/action/package_list", Anonymous::kOpenData},
+    {Method::kGet, "/api/3/action/package_search", Anonymous::kOpenData},
+    {Method::kPost, "/api/3/action/package_search", Anonymous::kOpenData},
+    {Method::kGet, "/api/3/action/package_show", Anonymous::kOpenData},
+    {Method::kPost, "/api/3/action/package_show", Anonymous::kOpenData},
+    {Method::kGet, "/api/3/action/organization_list", Anonymous::kOpenData},
+    {Method::kPost, "/api/3/action/organization_list", Anonymous::kOpenData},
+    {Method::kGet, "/api/3/action/datastore_search", Anonymous::kOpenData},
+    {Method::kPost, "/api/3/action/datastore_search", Anonymous::kOpenData},
+    {Method::kGet, "/api/3/action/{action}", Anonymous::kOpenData},
+    {Method::kPost, "/api/3/action/{action}", Anonymous::kOpenData},
+};
+
+// The client's address without its port ("host:port", the host possibly IPv6): the
+// open-data rate limit is per client host, not per connection.
+std::string ClientHost(const std::string& remote_address) {
+  size_t colon = remote_address.rfind(':');
+  return colon == std::string::npos ? remote_address : remote_address.substr(0, colon);
+}
+
+const PublicRule* FindPublic(Method method, const std::string& path) {
+  for (const auto& rule : kPublicRoutes) {
+    if (rule.method == method && path == rule.path) return &rule;
+  }
+  return nullptr;
+}
+
 bool IsDatasetAction(Action action) {
   return action == Action::kReadData || action == Action::kWriteData ||
          action == Action::kEditMetadata || action == Action::kRunQuality;
@@ -144,7 +191,26 @@ std::optional<Action> RouteAction(Method method, const std::string& path) {
 }
 
 bool IsPublicRoute(Method method, const std::string& path) {
-  return method == Method::kPost && path == "/api/v1/login";
+  return FindPublic(method, path) != nullptr;
+}
+
+Admission PublicAdmission(const ApiContext& context, Method method, const std::string& path) {
+  const PublicRule* rule = FindPublic(method, path);
+  if (rule == nullptr || rule->kind != Anonymous::kOpenData) return {};
+  return [&context](Request& req) -> std::optional<Response> {
+    int64_t retry_after = 0;
+    if (context.open_rate->Admit(ClientHost(req.remote_address), retry_after)) {
+      return std::nullopt;
+    }
+    Status limited = RateLimited("the open-data rate limit of " +
+                                 std::to_string(context.open_rate->rate_per_minute()) +
+                                 " requests per minute per client is reached; retry after " +
+                                 std::to_string(retry_after) + " s");
+    Audit(context, req, "rate_limit", req.path, audit::Outcome::kDenied, limited.message());
+    Response refused = ErrorResponse(limited);
+    refused.headers.emplace_back("Retry-After", std::to_string(retry_after));
+    return refused;
+  };
 }
 
 namespace {

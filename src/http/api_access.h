@@ -21,8 +21,12 @@ namespace citydata::http {
 // The action a route needs; nullopt for a route not in the table.
 std::optional<security::Action> RouteAction(Method method, const std::string& path);
 
-// Routes that answer without a token (logging in).
+// Routes that answer without a token: logging in, and the open-data portal.
 bool IsPublicRoute(Method method, const std::string& path);
+
+// The admission of a public route: none for logging in; for open data the per-client
+// rate limit (ApiContext::open_rate; 429 with Retry-After, audited, when it is used up).
+Admission PublicAdmission(const ApiContext& context, Method method, const std::string& path);
 
 // Authenticates the request's bearer token and stores the caller for Caller().
 Admission Authenticator(const ApiContext& context);

@@ -21,5 +21,8 @@ std::vector<Endpoint> IdentityEndpoints(const ApiContext& context);
 std::vector<Endpoint> SecurityEndpoints(const ApiContext& context);
 // The resource catalog: search with facets, publish, show with history, unpublish, export.
 std::vector<Endpoint> ShareEndpoints(const ApiContext& context);
+// The open-data portal (anonymous, rate-limited per client): /api/v1/open and the
+// CKAN-compatible Action API under /api/3/action.
+std::vector<Endpoint> OpenEndpoints(const ApiContext& context);
 
 }  // namespace citydata::http

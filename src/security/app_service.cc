@@ -127,15 +127,6 @@ Status AppService::Admit(const Principal& app, int64_t& retry_after) {
   auto found = usage_.find(app.app_id);
   if (found == usage_.end()) return BadApp();  // not authenticated here
   Usage& u = found->second;
-  double capacity = static_cast<double>(u.rate_per_minute);
-  double per_second = capacity / 60.0;
-  if (u.tokens < 0) {
-    u.tokens = capacity;
-  } else {
-    std::chrono::duration<double> elapsed = now - u.refilled;
-    u.tokens = std::min(capacity, u.tokens + elapsed.count() * per_second);
-  }
-  u.refilled = now;
   if (u.day != today) {
     u.day = today;
     u.calls = 0;
@@ -146,13 +137,11 @@ Status AppService::Admit(const Principal& app, int64_t& retry_after) {
     return RateLimited("the app's daily quota of " + std::to_string(u.daily_quota) +
                        " calls is used up; it renews at 00:00 UTC");
   }
-  if (u.tokens < 1.0) {
-    retry_after = static_cast<int64_t>((1.0 - u.tokens) / per_second) + 1;
+  if (!u.bucket.Take(u.rate_per_minute, now, retry_after)) {
     return RateLimited("the app's rate limit of " + std::to_string(u.rate_per_minute) +
                        " calls per minute is reached; retry after " +
                        std::to_string(retry_after) + " s");
   }
-  u.tokens -= 1.0;
   ++u.calls;
   return Status::Ok();
 }

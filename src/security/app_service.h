@@ -32,6 +32,7 @@
 
 #include "core/status.h"
 #include "security/principal.h"
+#include "security/rate_limiter.h"
 #include "storage/identity_store.h"
 
 namespace citydata::security {
@@ -95,8 +96,7 @@ class AppService {
   struct Usage {
     int64_t rate_per_minute = 0;  // as of the app's last authentication
     int64_t daily_quota = 0;
-    double tokens = -1;  // token bucket; -1 until the first call fills it
-    std::chrono::steady_clock::time_point refilled;
+    TokenBucket bucket;
     std::string day;  // UTC date of `calls`
     int64_t calls = 0;
   };

@@ -29,6 +29,7 @@
 #include "security/crypto.h"
 #include "security/identity_service.h"
 #include "security/policy.h"
+#include "opendata/open_data_service.h"
 #include "share/resource_catalog_service.h"
 #include "storage/identity_store.h"
 #include "storage/governance_store.h"
@@ -90,6 +91,8 @@ struct App::Parts {
   std::unique_ptr<governance::ClassificationService> classification;
   std::unique_ptr<storage::ShareStore> share_store;
   std::unique_ptr<share::ResourceCatalogService> resources;
+  std::unique_ptr<opendata::OpenDataService> open_data;
+  std::unique_ptr<security::RateLimiter> open_rate;
   std::unique_ptr<AfterIngest> after_ingest;
   std::unique_ptr<masking::KeyRing> keys;
   std::mutex keys_mu;  // guards keys (rotation)
@@ -231,6 +234,9 @@ Status App::Init() {
       std::make_shared<const masking::Masker>(p.keys->versions()));
   p.engine->SetTransformCompiler(p.access->TransformCompiler());
   ASSIGN_OR_RETURN(p.audit, audit::OpenAuditLog(dir.string()));
+  p.open_data = std::make_unique<opendata::OpenDataService>(*p.share_store, *p.access,
+                                                            *p.engine, *p.audit);
+  p.open_rate = std::make_unique<security::RateLimiter>(options_.open_rate_per_minute);
   RETURN_IF_ERROR(p.ingest->RecoverInterruptedJobs());
   ASSIGN_OR_RETURN(new_admin_token_, p.identity->Bootstrap());
   if (new_admin_token_) RETURN_IF_ERROR(WriteSecretFile(admin_token_path(), *new_admin_token_));
@@ -246,6 +252,8 @@ Status App::Init() {
   api.quality = p.quality.get();
   api.classification = p.classification.get();
   api.resources = p.resources.get();
+  api.open_data = p.open_data.get();
+  api.open_rate = p.open_rate.get();
   api.rotate_keys = [&p](const std::string& which) { return RotateKeys(p, which); };
   api.masker = [&p] { return CurrentMasker(p); };
   // App signing secrets are sealed with the key ring's encryption key: never stored in

@@ -29,6 +29,7 @@ struct ServeOptions {
   std::string console_dir;                // the built console; default: the build's
   int worker_threads = 8;
   query::QueryConfig query;
+  int64_t open_rate_per_minute = 60;  // open-data requests per minute per client address
   // HTTPS when both are set: PEM files of the certificate (chain) and its private key.
   std::string tls_cert;
   std::string tls_key;
