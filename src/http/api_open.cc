@@ -464,6 +464,10 @@ class OpenApi : public std::enable_shared_from_this<OpenApi> {
     for (const auto& r : page.items) items.push_back(PublicJson(req, r));
     json out = PageJson(items, page.total, q.limit, q.offset);
     out["facets"] = page.facets;
+    // The facets count departments by code; the portal shows their names.
+    TRY_ASSIGN(auto orgs, ctx_.open_data->Organizations());
+    out["dept_names"] = json::object();
+    for (const auto& o : orgs) out["dept_names"][o.code] = o.name;
     return JsonResponse(out);
   }
 
