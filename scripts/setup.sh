@@ -7,7 +7,7 @@ APT_PACKAGES=(
   build-essential cmake ninja-build pkg-config
   libsqlite3-dev sqlite3 libssl-dev
   libboost-dev nlohmann-json3-dev libcli11-dev libspdlog-dev libfmt-dev
-  libre2-dev libyaml-cpp-dev libhyperscan-dev libargon2-dev zlib1g-dev
+  libre2-dev libyaml-cpp-dev libhyperscan-dev libargon2-dev libpg-query-dev zlib1g-dev
   libgtest-dev libgmock-dev libbenchmark-dev
   clang libclang-rt-14-dev
   python3 wrk

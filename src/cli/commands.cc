@@ -5,6 +5,7 @@
 
 #include "cli/governance_commands.h"
 #include "cli/query_command.h"
+#include "cli/sandbox_commands.h"
 #include "cli/security_commands.h"
 #include "cli/session.h"
 #include "cli/share_commands.h"
@@ -288,6 +289,7 @@ void RegisterClientCommands(CLI::App& app, GlobalOptions& options) {
   AddQualityCommands(app, options);
   AddSecurityCommands(app, options);
   AddShareCommands(app, options);
+  AddSandboxCommands(app, options);
 }
 
 }  // namespace citydata::cli

@@ -25,6 +25,7 @@
 #include "security/identity_service.h"
 #include "security/policy.h"
 #include "security/rate_limiter.h"
+#include "sandbox/sandbox_service.h"
 #include "share/resource_catalog_service.h"
 
 namespace citydata::http {
@@ -44,6 +45,7 @@ struct ApiContext {
   governance::ClassificationService* classification = nullptr;
   share::ResourceCatalogService* resources = nullptr;
   opendata::OpenDataService* open_data = nullptr;
+  sandbox::SandboxService* sandbox = nullptr;
   // The per-client-address rate limit of the anonymous open-data routes.
   security::RateLimiter* open_rate = nullptr;
   // Rotates the master or data keys (the server owns the key ring); "master" or "data".

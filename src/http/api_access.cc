@@ -85,6 +85,9 @@ constexpr RouteRule kRouteRules[] = {
     {Method::kGet, "/api/v1/resources/export", Action::kReadCatalog},
     {Method::kGet, "/api/v1/resources/{id}", Action::kReadCatalog},
     {Method::kPost, "/api/v1/resources/{id}/unpublish", Action::kEditMetadata},
+    // The sandbox: the service checks the caller's sandbox grant and audits every query.
+    {Method::kPost, "/api/v1/sandbox/query", Action::kSandboxQuery},
+    {Method::kGet, "/api/v1/sandbox/grants", Action::kSandboxQuery},
 };
 
 // Public routes: they answer without a token, so each is listed here on purpose; every
@@ -140,10 +143,11 @@ bool IsDatasetAction(Action action) {
 }
 
 // Changes and reads of the audit trail are audited here, reads of data by their
-// handlers (which know the rows returned, and what a query was refused), refusals
+// handlers (which know the rows returned, and what a query was refused), sandbox
+// queries by the sandbox service (with grant, epsilon and suppressed groups), refusals
 // before the handler always; catalog browsing is not.
 bool AuditedByGuard(Method method, Action action) {
-  if (action == Action::kReadData) return false;
+  if (action == Action::kReadData || action == Action::kSandboxQuery) return false;
   return method != Method::kGet || action == Action::kReadAudit;
 }
 

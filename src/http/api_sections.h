@@ -24,5 +24,7 @@ std::vector<Endpoint> ShareEndpoints(const ApiContext& context);
 // The open-data portal (anonymous, rate-limited per client): /api/v1/open and the
 // CKAN-compatible Action API under /api/3/action.
 std::vector<Endpoint> OpenEndpoints(const ApiContext& context);
+// The sandbox (数据可用不可见): aggregate-only queries under sandbox grants, and those grants.
+std::vector<Endpoint> SandboxEndpoints(const ApiContext& context);
 
 }  // namespace citydata::http

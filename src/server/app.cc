@@ -30,6 +30,7 @@
 #include "security/identity_service.h"
 #include "security/policy.h"
 #include "opendata/open_data_service.h"
+#include "sandbox/sandbox_service.h"
 #include "share/resource_catalog_service.h"
 #include "storage/identity_store.h"
 #include "storage/governance_store.h"
@@ -98,6 +99,7 @@ struct App::Parts {
   std::mutex keys_mu;  // guards keys (rotation)
   std::unique_ptr<access::AccessService> access;
   std::unique_ptr<audit::AuditLog> audit;
+  std::unique_ptr<sandbox::SandboxService> sandbox;
   http::ApiContext api;
   std::unique_ptr<http::Server> server;
 };
@@ -237,6 +239,9 @@ Status App::Init() {
   p.open_data = std::make_unique<opendata::OpenDataService>(*p.share_store, *p.access,
                                                             *p.engine, *p.audit);
   p.open_rate = std::make_unique<security::RateLimiter>(options_.open_rate_per_minute);
+  p.sandbox = std::make_unique<sandbox::SandboxService>(*p.policy, *p.access, *p.engine,
+                                                        *p.identity_store, *p.audit,
+                                                        options_.sandbox);
   RETURN_IF_ERROR(p.ingest->RecoverInterruptedJobs());
   ASSIGN_OR_RETURN(new_admin_token_, p.identity->Bootstrap());
   if (new_admin_token_) RETURN_IF_ERROR(WriteSecretFile(admin_token_path(), *new_admin_token_));
@@ -253,6 +258,7 @@ Status App::Init() {
   api.classification = p.classification.get();
   api.resources = p.resources.get();
   api.open_data = p.open_data.get();
+  api.sandbox = p.sandbox.get();
   api.open_rate = p.open_rate.get();
   api.rotate_keys = [&p](const std::string& which) { return RotateKeys(p, which); };
   api.masker = [&p] { return CurrentMasker(p); };

@@ -16,6 +16,7 @@
 
 #include "core/status.h"
 #include "query/query_service.h"
+#include "sandbox/sandbox_service.h"
 
 namespace citydata::masking {
 class Masker;
@@ -30,6 +31,7 @@ struct ServeOptions {
   int worker_threads = 8;
   query::QueryConfig query;
   int64_t open_rate_per_minute = 60;  // open-data requests per minute per client address
+  sandbox::SandboxConfig sandbox;     // k and the limits of sandbox queries
   // HTTPS when both are set: PEM files of the certificate (chain) and its private key.
   std::string tls_cert;
   std::string tls_key;

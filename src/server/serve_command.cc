@@ -68,6 +68,9 @@ void AddServeCommand(CLI::App& app, cli::GlobalOptions& g) {
   cmd->add_option("--open-rate-limit", a->options.open_rate_per_minute,
                   "open-data requests per minute per client address (anonymous routes)")
       ->check(CLI::Range(int64_t{1}, int64_t{1000000}));
+  cmd->add_option("--sandbox-k", a->options.sandbox.k,
+                  "sandbox: groups of fewer source rows are suppressed")
+      ->check(CLI::Range(int64_t{2}, int64_t{1000000}));
   cmd->add_option("--workers", a->options.worker_threads, "request worker threads")
       ->check(CLI::Range(1, 256));
   cmd->add_option("--query-timeout-ms", a->query_timeout_ms, "default SQL time limit")

@@ -145,6 +145,8 @@ POLICY = {
     "read_audit":         ("y",   "-",     "-",         "-",      "y"),
     "detokenize":         ("y",   "-",     "-",         "-",      "-"),
     "manage_keys":        ("y",   "-",     "-",         "-",      "-"),
+    # Aggregate-only queries; the sandbox then requires a sandbox grant on the dataset.
+    "sandbox_query":      ("y",   "y",     "y",         "y",      "-"),
     "public":             ("y",   "y",     "y",         "y",      "y"),
     # The open-data portal: anyone, with any or no credentials (the token is not read).
     "anonymous":          ("y",   "y",     "y",         "y",      "y"),
@@ -235,6 +237,9 @@ ROUTES = {
     ("GET", "/api/v1/grants"): ("session", "/api/v1/grants", None),
     ("POST", "/api/v1/grants"): ("manage_grants", "/api/v1/grants", {}),
     ("DELETE", "/api/v1/grants/{id}"): ("manage_grants", "/api/v1/grants/grt_none", None),
+    # The sandbox (an empty statement is a 400 once admitted).
+    ("POST", "/api/v1/sandbox/query"): ("sandbox_query", "/api/v1/sandbox/query", {"sql": ""}),
+    ("GET", "/api/v1/sandbox/grants"): ("sandbox_query", "/api/v1/sandbox/grants", None),
     ("GET", "/api/v1/datasets/{zone}/{name}/classification"): (
         "read_catalog", "/api/v1/datasets/raw/matrix/classification", None),
     ("POST", "/api/v1/datasets/{zone}/{name}/classification"): (
