@@ -101,6 +101,21 @@ function ingest(zone, name, file, params, onProgress) {
   });
 }
 
+// A service call authenticated by an app key ("try it"): a refused key is the call's answer, not the end of
+// the console's session, so a 401 here does not log the user out.
+async function callWithAppKey(name, query, appKey) {
+  let response;
+  try {
+    response = await fetch(url(`/services/${encodeURIComponent(name)}`, query), {
+      headers: { Authorization: `Bearer ${appKey}` },
+    });
+  } catch {
+    throw new ApiError(0, 'network_error', t('common.networkError'));
+  }
+  if (!response.ok) throw failure(response.status, await response.text(), true);
+  return response.json();
+}
+
 export const api = {
   login: (name, password) => request('POST', '/login', { body: { name, password }, token: null }),
   logout: () => request('POST', '/logout'),
@@ -181,4 +196,11 @@ export const api = {
   apps: () => request('GET', '/apps'),
   createApp: (app) => request('POST', '/apps', { body: app }),
   revokeApp: (id) => request('DELETE', `/apps/${encodeURIComponent(id)}`),
+
+  // API 超市: published services, a call (with the session's token or an app key), OpenAPI, statistics
+  services: (query) => request('GET', '/services', { query }),
+  callService: (name, query, appKey) =>
+    (appKey ? callWithAppKey(name, query, appKey) : request('GET', `/services/${encodeURIComponent(name)}`, { query })),
+  serviceOpenApi: (name) => request('GET', `/services/${encodeURIComponent(name)}/openapi.json`),
+  serviceStats: (name) => request('GET', `/services/${encodeURIComponent(name)}/stats`),
 };

@@ -6,7 +6,7 @@
 // a page may narrow them with its own `roles`. The route guard sends everyone else to the overview.
 // The server still decides every request itself.
 import {
-  CircleCheck, Connection, DataAnalysis, FolderOpened, Notebook, Search, Tickets, Upload, UserFilled,
+  CircleCheck, Connection, DataAnalysis, FolderOpened, Notebook, Search, Shop, Tickets, Upload, UserFilled,
 } from '@element-plus/icons-vue';
 
 export const sections = [
@@ -65,6 +65,16 @@ export const sections = [
         component: () => import('./pages/ApprovalInbox.vue'),
       },
     ],
+  },
+  {
+    // API 超市: the service market (parameters and fields from each service's OpenAPI document, a live call)
+    // and the call statistics per service and app.
+    name: 'services',
+    path: '/services',
+    icon: Shop,
+    roles: ['admin', 'steward', 'provider', 'consumer'],
+    component: () => import('./pages/ServiceMarket.vue'),
+    pages: [{ name: 'service-stats', path: '/services/stats', component: () => import('./pages/ServiceStats.vue') }],
   },
   { name: 'users', path: '/users', icon: UserFilled, roles: ['admin'], component: () => import('./pages/Users.vue') },
   { name: 'audit', path: '/audit', icon: Tickets, roles: ['admin', 'auditor'], component: () => import('./pages/Audit.vue') },

@@ -13,6 +13,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <functional>
+#include <map>
 #include <memory>
 #include <optional>
 #include <span>
@@ -138,6 +139,17 @@ using ValueTransform =
 // Compiles a ColumnView::transform spec once per query; InvalidArgument for a bad spec.
 using TransformCompiler = std::function<Result<ValueTransform>(std::string_view spec)>;
 
+// Values for the named parameters (`:name`) of a statement, by name without the colon.
+// They are bound to the prepared statement, never spliced into its text.
+using QueryParams = std::map<std::string, Value, std::less<>>;
+
+// `name` as a quoted SQL identifier ("a""b"), for statements built from column names.
+inline std::string QuoteIdentifier(std::string_view name) {
+  std::string out = "\"";
+  for (char c : name) out += c == '"' ? std::string("\"\"") : std::string(1, c);
+  return out + "\"";
+}
+
 struct QueryLimits {
   std::chrono::milliseconds timeout{30000};
   int64_t max_rows = 100000;  // the cursor stops there and reports truncated()
@@ -201,8 +213,12 @@ class Engine {
   // inspecting the text. Syntax errors are InvalidArgument with the engine's message.
   // With a `scope`, the query sees only what the scope shows (see ReadScope); naming a
   // dataset outside it is PermissionDenied. Without one it sees every dataset as stored.
+  // `params` gives the values of the statement's `:name` parameters: a parameter that is
+  // unnamed (`?`, `?3`) or has no value is InvalidArgument; values the statement does
+  // not use are ignored.
   virtual Result<std::unique_ptr<RowCursor>> Query(std::string_view sql, const QueryLimits& limits,
-                                                   const ReadScope* scope = nullptr) = 0;
+                                                   const ReadScope* scope = nullptr,
+                                                   const QueryParams& params = {}) = 0;
   // Sets how ColumnView transforms are compiled; call once, before the first scoped
   // query. Scoped queries with transforms fail with FailedPrecondition until it is set.
   virtual void SetTransformCompiler(TransformCompiler compiler) = 0;

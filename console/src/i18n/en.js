@@ -2,7 +2,7 @@ export default {
   app: { name: 'City Data Platform', language: 'English', logout: 'Log out' },
   nav: {
     overview: 'Overview', ingest: 'Ingest', catalog: 'Catalog', standards: 'Standards', quality: 'Quality',
-    query: 'SQL query', sharing: 'Sharing', users: 'Users', audit: 'Audit',
+    query: 'SQL query', sharing: 'Sharing', services: 'API market', users: 'Users', audit: 'Audit',
   },
   common: {
     refresh: 'Refresh',
@@ -628,6 +628,22 @@ export default {
       reasonPlaceholder: 'The requester sees it, e.g. "the purpose does not meet the sharing conditions"',
       rejectSubmit: 'Reject',
       rejected: 'Rejected the request of {user} for "{resource}"',
+    },
+  },
+  services: {
+    name: 'Name', resource: 'Resource', params: 'Parameters', fields: 'Fields', type: 'Type', required: 'Required',
+    yes: 'yes', description: 'Description', tryIt: 'Try it', fieldsParam: 'fields',
+    fieldsHint: 'comma-separated; default: every field your grant covers',
+    appKey: 'App key', appKeyHint: 'optional: cda_…; without one the call uses your session', call: 'Call',
+    returned: '{n} rows returned of {total}',
+    market: {
+      title: 'API market', subtitle: 'Published data services: parameters, fields and a live call',
+      empty: 'No published services', pick: 'Pick a service on the left to see its API document',
+    },
+    stats: {
+      title: 'Call statistics', subtitle: 'Calls, rows and latency per service and app', summary: '{calls} calls, {rows} rows',
+      none: 'No calls yet', app: 'App', token: 'personal token', user: 'User', calls: 'Calls', errors: 'Errors',
+      rows: 'Rows', avg: 'Avg ms', p95: 'P95 ms',
     },
   },
   open: {

@@ -2,7 +2,7 @@ export default {
   app: { name: '城市数据平台', language: '中文', logout: '退出登录' },
   nav: {
     overview: '总览', ingest: '数据采集', catalog: '数据目录', standards: '数据标准', quality: '数据质量', query: '数据查询',
-    sharing: '共享交换', users: '用户与权限', audit: '审计日志',
+    sharing: '共享交换', services: 'API 超市', users: '用户与权限', audit: '审计日志',
   },
   common: {
     refresh: '刷新',
@@ -621,6 +621,21 @@ export default {
       reasonPlaceholder: '申请人将看到此理由，如“用途与共享条件不符”',
       rejectSubmit: '驳回',
       rejected: '已驳回 {user} 对“{resource}”的申请',
+    },
+  },
+  services: {
+    name: '名称', resource: '所属资源', params: '请求参数', fields: '返回字段', type: '类型', required: '必填',
+    yes: '是', description: '说明', tryIt: '在线调试', fieldsParam: 'fields', fieldsHint: '逗号分隔，默认为授权范围内的全部字段',
+    appKey: '应用密钥', appKeyHint: '可选：cda_…，不填则以当前登录身份调用', call: '调 用',
+    returned: '返回 {n} 行，共 {total} 行',
+    market: {
+      title: 'API 超市', subtitle: '已发布的数据服务：参数、字段与在线调试', empty: '暂无已发布的服务',
+      pick: '从左侧选择一个服务查看接口文档',
+    },
+    stats: {
+      title: '调用统计', subtitle: '按服务与应用统计调用次数、返回行数与时延', summary: '调用 {calls} 次，返回 {rows} 行',
+      none: '暂无调用', app: '应用', token: '个人令牌', user: '用户', calls: '调用次数', errors: '失败次数',
+      rows: '返回行数', avg: '平均时延 ms', p95: 'P95 时延 ms',
     },
   },
   open: {

@@ -627,11 +627,39 @@ Result<std::unique_ptr<RowCursor>> SqliteEngine::RunSelect(Reader kind, std::str
       std::make_unique<SqliteCursor>(std::move(select.lease), std::move(select.stmt), limits));
 }
 
+namespace {
+
+// Binds every parameter of `stmt` by name from `params` (see Engine::Query).
+Status BindNamed(sqlite3_stmt* stmt, const QueryParams& params) {
+  int count = sqlite3_bind_parameter_count(stmt);
+  for (int i = 1; i <= count; ++i) {
+    const char* name = sqlite3_bind_parameter_name(stmt, i);
+    if (name == nullptr || name[0] != ':') {
+      return InvalidArgument("parameter " + std::to_string(i) +
+                             " of the query is not named: write parameters as :name");
+    }
+    auto value = params.find(std::string_view(name + 1));
+    if (value == params.end()) {
+      return InvalidArgument("the query's parameter " + std::string(name) + " has no value");
+    }
+    sqlite::Bind(stmt, i, value->second);
+  }
+  return Status::Ok();
+}
+
+}  // namespace
+
 Result<std::unique_ptr<RowCursor>> SqliteEngine::Query(std::string_view sql,
                                                        const QueryLimits& limits,
-                                                       const ReadScope* scope) {
-  if (scope == nullptr) return RunSelect(Reader::kUser, sql, limits, {});
-  ASSIGN_OR_RETURN(Select select, PrepareScoped(sql, *scope));
+                                                       const ReadScope* scope,
+                                                       const QueryParams& params) {
+  Select select;
+  if (scope == nullptr) {
+    ASSIGN_OR_RETURN(select, PrepareSelect(Reader::kUser, sql, {}));
+  } else {
+    ASSIGN_OR_RETURN(select, PrepareScoped(sql, *scope));
+  }
+  RETURN_IF_ERROR(BindNamed(select.stmt.get(), params));
   return std::unique_ptr<RowCursor>(
       std::make_unique<SqliteCursor>(std::move(select.lease), std::move(select.stmt), limits));
 }

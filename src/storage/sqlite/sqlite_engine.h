@@ -43,7 +43,8 @@ class SqliteEngine final : public Engine {
   Status ScanPartBlocks(const DatasetName& dataset, const std::vector<std::string>& columns,
                         int part, int parts, const BlockVisitor& visit) override;
   Result<std::unique_ptr<RowCursor>> Query(std::string_view sql, const QueryLimits& limits,
-                                           const ReadScope* scope = nullptr) override;
+                                           const ReadScope* scope = nullptr,
+                                           const QueryParams& params = {}) override;
   void SetTransformCompiler(TransformCompiler compiler) override;
   Result<TableStats> Stats(const DatasetName& dataset) override;
   Status DropDataset(const DatasetName& dataset) override;

@@ -224,5 +224,21 @@ TEST_F(SqliteEngineTest, ScanPartBlocksMatchScanPartWithoutCopies) {
   EXPECT_EQ(engine_->ScanPartBlocks(ds_, {"id"}, 2, 2, none).code(), ErrorCode::kInvalidArgument);
 }
 
+TEST_F(SqliteEngineTest, NamedParametersAreBoundNotSpliced) {
+  Load(ds_, WriteMode::kAppend, {{int64_t{1}, std::string("张三")}, {int64_t{2}, std::string("x")}});
+  QueryParams params{{"name", std::string("x' OR '1'='1")}, {"min", int64_t{1}}, {"unused", 7.5}};
+  auto c = engine_->Query("SELECT id FROM raw.people WHERE 名称 = :name OR id > :min", {}, nullptr,
+                          params);
+  ASSERT_TRUE(c.ok()) << c.status().ToString();
+  std::vector<Value> row;
+  ASSERT_TRUE(*(*c)->Next(row));  // only id 2: the quote stays inside the value
+  EXPECT_EQ(std::get<int64_t>(row[0]), 2);
+  EXPECT_FALSE(*(*c)->Next(row));
+  EXPECT_EQ(engine_->Query("SELECT :missing", {}, nullptr, params).status().code(),
+            ErrorCode::kInvalidArgument);
+  EXPECT_EQ(engine_->Query("SELECT ?1", {}, nullptr, params).status().code(),
+            ErrorCode::kInvalidArgument);
+}
+
 }  // namespace
 }  // namespace citydata::storage

@@ -8,6 +8,7 @@
 #include <span>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "core/status.h"
 #include "core/types.h"
@@ -74,5 +75,16 @@ Result<DbPtr> OpenStore(const std::string& path, std::span<const char* const> mi
 
 // Steps a statement that returns no rows; resets it afterwards.
 Status StepDone(sqlite3* db, sqlite3_stmt* stmt);
+
+// Steps `stmt` to its end, reading every row with `read`; an error names `what`.
+template <typename T>
+Result<std::vector<T>> ReadAll(sqlite3* db, sqlite3_stmt* stmt, T (*read)(sqlite3_stmt*),
+                               std::string_view what) {
+  std::vector<T> out;
+  int rc = SQLITE_ROW;
+  while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) out.push_back(read(stmt));
+  if (rc != SQLITE_DONE) return Error(db, what);
+  return out;
+}
 
 }  // namespace citydata::storage::sqlite
