@@ -7,6 +7,7 @@
 #include "cli/query_command.h"
 #include "cli/sandbox_commands.h"
 #include "cli/security_commands.h"
+#include "cli/services_commands.h"
 #include "cli/session.h"
 #include "cli/share_commands.h"
 #include "core/json_util.h"
@@ -289,7 +290,9 @@ void RegisterClientCommands(CLI::App& app, GlobalOptions& options) {
   AddQualityCommands(app, options);
   AddSecurityCommands(app, options);
   AddShareCommands(app, options);
+  AddSharingCommands(app, options);
   AddSandboxCommands(app, options);
+  AddServicesCommands(app, options);
 }
 
 }  // namespace citydata::cli

@@ -9,7 +9,7 @@
 namespace citydata::cli {
 
 void AddShareCommands(CLI::App& app, GlobalOptions& g);
-// `citydata share request|requests|approve|reject|grants|revoke`: the sharing workflow.
+// `citydata share request|requests|approve|reject|grants|revoke|download`: the sharing workflow.
 void AddSharingCommands(CLI::App& app, GlobalOptions& g);
 
 }  // namespace citydata::cli

@@ -1,5 +1,6 @@
 // The sharing workflow commands: request a catalog resource, list requests (your own
-// or your approval inbox), approve or reject, list and revoke sharing grants.
+// or your approval inbox), approve or reject, list and revoke sharing grants, and
+// download a file grant's data.
 #include <iostream>
 
 #include "cli/session.h"
@@ -182,6 +183,26 @@ void AddGrants(CLI::App& share, GlobalOptions& g) {
       std::cout << "revoked " << CellText(r["id"]) << " (" << CellText(r["user"]) << " on "
                 << CellText(r["resource_code"]) << ")\n";
       return Status::Ok();
+    });
+  });
+
+  struct DownloadArgs {
+    std::string id, format = "csv", output;
+  };
+  auto d = std::make_shared<DownloadArgs>();
+  auto* download = share.add_subcommand(
+      "download", "File delivery of a grant you hold: its fields, masked, as CSV, JSON or XLSX");
+  download->add_option("id", d->id, "grant id (delivery mode file)")->required();
+  download->add_option("--format", d->format, "csv (default), json or xlsx")
+      ->check(CLI::IsMember({"csv", "json", "xlsx"}));
+  download->add_option("-o,--output", d->output, "write to this file (required for xlsx)");
+  download->callback([&g, d] {
+    Run(g, [&](Session& s) -> Status {
+      if (d->format == "xlsx" && d->output.empty()) {
+        return InvalidArgument("an XLSX file is binary: name the file with --output");
+      }
+      return FetchText(s, "/api/v1/share/grants/" + UrlEncode(d->id) + "/download?format=" +
+                              d->format, d->output);
     });
   });
 }

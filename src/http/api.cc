@@ -325,7 +325,7 @@ void RegisterRoutes(Router& router, const ApiContext& context) {
   std::vector<Endpoint> endpoints = CatalogEndpoints(context);
   for (auto* section :
        {&GovernanceEndpoints, &IdentityEndpoints, &SecurityEndpoints, &ShareEndpoints,
-        &OpenEndpoints, &SandboxEndpoints}) {
+        &SharingEndpoints, &OpenEndpoints, &ServicesEndpoints, &SandboxEndpoints}) {
     for (auto& e : (*section)(context)) endpoints.push_back(std::move(e));
   }
   json openapi = OpenApiDocument(endpoints, context.version);

@@ -25,8 +25,10 @@
 #include "security/identity_service.h"
 #include "security/policy.h"
 #include "security/rate_limiter.h"
-#include "sandbox/sandbox_service.h"
+#include "services/service_catalog.h"
 #include "share/resource_catalog_service.h"
+#include "sandbox/sandbox_service.h"
+#include "share/sharing_service.h"
 
 namespace citydata::http {
 
@@ -44,6 +46,8 @@ struct ApiContext {
   governance::QualityService* quality = nullptr;
   governance::ClassificationService* classification = nullptr;
   share::ResourceCatalogService* resources = nullptr;
+  services::ServiceCatalog* services = nullptr;
+  share::SharingService* sharing = nullptr;
   opendata::OpenDataService* open_data = nullptr;
   sandbox::SandboxService* sandbox = nullptr;
   // The per-client-address rate limit of the anonymous open-data routes.

@@ -85,6 +85,25 @@ constexpr RouteRule kRouteRules[] = {
     {Method::kGet, "/api/v1/resources/export", Action::kReadCatalog},
     {Method::kGet, "/api/v1/resources/{id}", Action::kReadCatalog},
     {Method::kPost, "/api/v1/resources/{id}/unpublish", Action::kEditMetadata},
+    // API services: publishing and unpublishing are the dataset owner's, calls need a
+    // right to read the service's dataset through the API; both are checked by
+    // services::ServiceCatalog against the dataset of the service (the path names none).
+    {Method::kGet, "/api/v1/services", Action::kReadCatalog},
+    {Method::kPost, "/api/v1/services", Action::kEditMetadata},
+    {Method::kGet, "/api/v1/services/{name}", Action::kReadData},
+    {Method::kDelete, "/api/v1/services/{name}", Action::kEditMetadata},
+    {Method::kGet, "/api/v1/services/{name}/openapi.json", Action::kReadCatalog},
+    {Method::kGet, "/api/v1/services/{name}/stats", Action::kReadCatalog},
+    // The sharing workflow: the service decides whose requests and grants a caller sees
+    // and which departments' requests it may decide.
+    {Method::kPost, "/api/v1/share/requests", Action::kRequestData},
+    {Method::kGet, "/api/v1/share/requests", Action::kRequestData},
+    {Method::kGet, "/api/v1/share/requests/{id}", Action::kRequestData},
+    {Method::kPost, "/api/v1/share/requests/{id}/approve", Action::kApproveRequests},
+    {Method::kPost, "/api/v1/share/requests/{id}/reject", Action::kApproveRequests},
+    {Method::kGet, "/api/v1/share/grants", Action::kRequestData},
+    {Method::kDelete, "/api/v1/share/grants/{id}", Action::kRequestData},
+    {Method::kGet, "/api/v1/share/grants/{id}/download", Action::kReadData},
     // The sandbox: the service checks the caller's sandbox grant and audits every query.
     {Method::kPost, "/api/v1/sandbox/query", Action::kSandboxQuery},
     {Method::kGet, "/api/v1/sandbox/grants", Action::kSandboxQuery},

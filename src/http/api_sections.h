@@ -21,9 +21,13 @@ std::vector<Endpoint> IdentityEndpoints(const ApiContext& context);
 std::vector<Endpoint> SecurityEndpoints(const ApiContext& context);
 // The resource catalog: search with facets, publish, show with history, unpublish, export.
 std::vector<Endpoint> ShareEndpoints(const ApiContext& context);
+// Requests for resources, approvals and the sharing grants they create.
+std::vector<Endpoint> SharingEndpoints(const ApiContext& context);
 // The open-data portal (anonymous, rate-limited per client): /api/v1/open and the
 // CKAN-compatible Action API under /api/3/action.
 std::vector<Endpoint> OpenEndpoints(const ApiContext& context);
+// API services (API 超市): publish, call, OpenAPI per service, call statistics, unpublish.
+std::vector<Endpoint> ServicesEndpoints(const ApiContext& context);
 // The sandbox (数据可用不可见): aggregate-only queries under sandbox grants, and those grants.
 std::vector<Endpoint> SandboxEndpoints(const ApiContext& context);
 

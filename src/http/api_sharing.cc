@@ -1,9 +1,12 @@
 // The sharing workflow section of the API (共享申请 / 审批 / 授权): requests for catalog
 // resources, the approvers' decisions, and the grants they create.
+#include <algorithm>
+
 #include "core/clock.h"
 #include "http/api_access.h"
 #include "http/api_sections.h"
 #include "http/api_support.h"
+#include "share/delivery_file.h"
 #include "share/sharing_service.h"
 
 namespace citydata::http {
@@ -82,6 +85,12 @@ class SharingApi : public std::enable_shared_from_this<SharingApi> {
         {Method::kDelete, "/api/v1/share/grants/{id}",
          "Revoke a sharing grant (its holder, the provider's approvers or an admin)", "sharing",
          grant, nullptr, false, bind(&SharingApi::Revoke)},
+        {Method::kGet, "/api/v1/share/grants/{id}/download",
+         "File delivery of a grant you hold (delivery mode file): its fields, masked for "
+         "you, as CSV, JSON or XLSX; audited",
+         "sharing",
+         Concat(grant, {{"format", "query", "string", false, "csv (default), json or xlsx"}}),
+         nullptr, false, bind(&SharingApi::Download)},
     };
   }
 
@@ -156,6 +165,31 @@ class SharingApi : public std::enable_shared_from_this<SharingApi> {
   Response Revoke(Request& req) {
     TRY_ASSIGN(auto grant, ctx_.sharing->Revoke(Caller(req), req.path_params["id"]));
     return JsonResponse(SharedGrantJson(grant, *ctx_.identity));
+  }
+
+  Response Download(Request& req) {
+    TRY_ASSIGN(auto format, share::ParseFileFormat(req.Query("format", "csv")));
+    TRY_ASSIGN(auto delivery, ctx_.sharing->Deliver(Caller(req), req.path_params["id"]));
+    const storage::GrantRecord& g = delivery.grant.grant;
+    std::string filename = (delivery.grant.resource_code.empty() ? g.dataset.name
+                                                                 : delivery.grant.resource_code) +
+                           std::string(share::FileExtension(format));
+    std::replace(filename.begin(), filename.end(), '/', '-');
+    // The read is audited when the cursor goes, with the rows that were sent.
+    std::shared_ptr<storage::RowCursor> rows =
+        AuditedRead(ctx_, req, g.dataset.ToString(),
+                    "file delivery of grant " + g.id + " as " + filename, std::move(delivery.rows));
+    Response r;
+    r.content_type = std::string(share::FileContentType(format));
+    r.headers.emplace_back("Content-Disposition", "attachment; filename=\"" + filename + "\"");
+    r.stream = [rows, columns = delivery.columns, format, sheet = g.dataset.name](
+                   const ChunkWriter& write) -> Status {
+      auto written = share::WriteFile(
+          format, columns, [&rows](std::vector<Value>& row) { return rows->Next(row); }, write,
+          sheet);
+      return written.status();
+    };
+    return r;
   }
 
   const ApiContext& ctx_;

@@ -115,8 +115,9 @@ Result<std::optional<GrantScope>> Policy::GrantFor(const Principal& who,
   ASSIGN_OR_RETURN(auto grants, GrantsInForce(who));
   std::optional<GrantScope> scope;
   for (const auto& g : grants) {
-    // A sandbox grant lets its holder run aggregate queries, never read rows.
-    if (g.dataset != dataset || g.delivery_mode == "sandbox") continue;
+    // Only an api grant admits reads: a file grant delivers files (share/), a sandbox
+    // grant admits aggregate queries only (sandbox/).
+    if (g.dataset != dataset || g.delivery_mode != "api") continue;
     // Several grants on one dataset add up; one for every column covers all.
     if (!scope) {
       scope.emplace(GrantScope{g.columns, g.id});

@@ -102,8 +102,9 @@ class Policy {
   // RoleMayEver for the principal's role, and for an app only the read actions.
   static bool MayEver(const Principal& who, Action action);
 
-  // The grants in force that let `who` read `dataset` (expired and revoked grants are
-  // not in force, and sandbox grants allow aggregate queries only, not reads), merged.
+  // The grants in force that let `who` read `dataset`, merged: api grants only (a file
+  // grant is delivered as files, a sandbox grant admits aggregate queries only), and
+  // expired and revoked grants are not in force.
   Result<std::optional<GrantScope>> GrantFor(const Principal& who, const DatasetName& dataset) const;
 
   // Every grant in force for `who`, by dataset.

@@ -30,11 +30,14 @@
 #include "security/identity_service.h"
 #include "security/policy.h"
 #include "opendata/open_data_service.h"
-#include "sandbox/sandbox_service.h"
 #include "share/resource_catalog_service.h"
+#include "sandbox/sandbox_service.h"
+#include "services/service_catalog.h"
+#include "share/sharing_service.h"
 #include "storage/identity_store.h"
 #include "storage/governance_store.h"
 #include "storage/meta_store.h"
+#include "storage/service_store.h"
 #include "storage/share_store.h"
 #include "storage/sqlite/sqlite_engine.h"
 
@@ -92,6 +95,7 @@ struct App::Parts {
   std::unique_ptr<governance::ClassificationService> classification;
   std::unique_ptr<storage::ShareStore> share_store;
   std::unique_ptr<share::ResourceCatalogService> resources;
+  std::unique_ptr<share::SharingService> sharing;
   std::unique_ptr<opendata::OpenDataService> open_data;
   std::unique_ptr<security::RateLimiter> open_rate;
   std::unique_ptr<AfterIngest> after_ingest;
@@ -99,6 +103,8 @@ struct App::Parts {
   std::mutex keys_mu;  // guards keys (rotation)
   std::unique_ptr<access::AccessService> access;
   std::unique_ptr<audit::AuditLog> audit;
+  std::unique_ptr<storage::ServiceStore> service_store;
+  std::unique_ptr<services::ServiceCatalog> services;
   std::unique_ptr<sandbox::SandboxService> sandbox;
   http::ApiContext api;
   std::unique_ptr<http::Server> server;
@@ -235,10 +241,17 @@ Status App::Init() {
       *p.policy, *p.meta, *p.governance, *p.engine, *p.catalog, *p.classification,
       std::make_shared<const masking::Masker>(p.keys->versions()));
   p.engine->SetTransformCompiler(p.access->TransformCompiler());
+  p.sharing = std::make_unique<share::SharingService>(*p.share_store, *p.resources, *p.identity,
+                                                      *p.identity_store, *p.policy, *p.access,
+                                                      *p.engine);
   ASSIGN_OR_RETURN(p.audit, audit::OpenAuditLog(dir.string()));
   p.open_data = std::make_unique<opendata::OpenDataService>(*p.share_store, *p.access,
                                                             *p.engine, *p.audit);
   p.open_rate = std::make_unique<security::RateLimiter>(options_.open_rate_per_minute);
+  ASSIGN_OR_RETURN(p.service_store,
+                   storage::OpenSqliteServiceStore((dir / "services.db").string()));
+  p.services = std::make_unique<services::ServiceCatalog>(*p.service_store, *p.engine, *p.catalog,
+                                                          *p.policy, *p.access, *p.resources);
   p.sandbox = std::make_unique<sandbox::SandboxService>(*p.policy, *p.access, *p.engine,
                                                         *p.identity_store, *p.audit,
                                                         options_.sandbox);
@@ -257,9 +270,11 @@ Status App::Init() {
   api.quality = p.quality.get();
   api.classification = p.classification.get();
   api.resources = p.resources.get();
+  api.sharing = p.sharing.get();
   api.open_data = p.open_data.get();
-  api.sandbox = p.sandbox.get();
   api.open_rate = p.open_rate.get();
+  api.services = p.services.get();
+  api.sandbox = p.sandbox.get();
   api.rotate_keys = [&p](const std::string& which) { return RotateKeys(p, which); };
   api.masker = [&p] { return CurrentMasker(p); };
   // App signing secrets are sealed with the key ring's encryption key: never stored in

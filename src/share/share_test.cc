@@ -4,7 +4,10 @@
 #include <filesystem>
 
 #include "catalog/catalog_service.h"
+#include "access/access_service.h"
 #include "classify/classifier.h"
+#include "masking/key_ring.h"
+#include "share/delivery_file.h"
 #include "core/clock.h"
 #include "share/catalog_export.h"
 #include "share/resource_catalog_service.h"
@@ -49,7 +52,13 @@ class ShareTest : public ::testing::Test {
     service_ =
         std::make_unique<ResourceCatalogService>(*store_, *catalog_, *classification_, *policy_);
     identity_ = std::make_unique<security::IdentityService>(*ids_, *meta_);
-    sharing_ = std::make_unique<SharingService>(*store_, *service_, *identity_, *ids_, *policy_);
+    access_ = std::make_unique<access::AccessService>(
+        *policy_, *meta_, *gov_, *engine_, *catalog_, *classification_,
+        std::make_shared<const masking::Masker>(
+            masking::KeyRing::OpenWithMasterKey(dir_, std::string(64, 'a')).value().versions()));
+    engine_->SetTransformCompiler(access_->TransformCompiler());
+    sharing_ = std::make_unique<SharingService>(*store_, *service_, *identity_, *ids_, *policy_,
+                                                *access_, *engine_);
     ASSERT_TRUE(meta_->AddDepartment({"gaj", "市公安局", ""}).ok());
     ASSERT_TRUE(meta_->AddDepartment({"mzj", "市民政局", ""}).ok());
     Load(people_, "gaj", "户籍人口", true);
@@ -115,6 +124,7 @@ class ShareTest : public ::testing::Test {
   std::unique_ptr<security::Policy> policy_;
   std::unique_ptr<ResourceCatalogService> service_;
   std::unique_ptr<security::IdentityService> identity_;
+  std::unique_ptr<access::AccessService> access_;
   std::unique_ptr<SharingService> sharing_;
 };
 
@@ -487,6 +497,49 @@ TEST_F(SharingTest, ASandboxGrantCarriesItsBudgetAndNeverAllowsReads) {
   EXPECT_DOUBLE_EQ(grant->privacy_budget, 1.0);
   EXPECT_EQ(grant->request_id, request.id);
   EXPECT_FALSE(MayRead(consumer_, people_));
+}
+
+TEST_F(SharingTest, AFileGrantDeliversItsFieldsMaskedAsCsvJsonAndXlsx) {
+  std::string code = Publish(people_, "unconditional");
+  RequestInput input;
+  input.resource = code;
+  input.purpose = "核查";
+  input.fields = {"sfzh", "amount"};
+  auto api = sharing_->Request(consumer_, input).value();
+  EXPECT_EQ(sharing_->Deliver(consumer_, api.grant_id).status().code(),
+            ErrorCode::kPermissionDenied);  // an api grant is not delivered as files
+  input.delivery_mode = "file";
+  auto file = sharing_->Request(consumer_, input).value();
+  EXPECT_EQ(sharing_->Deliver(gaj_, file.grant_id).status().code(), ErrorCode::kNotFound);
+
+  std::map<FileFormat, std::string> files;
+  for (FileFormat format : {FileFormat::kCsv, FileFormat::kJson, FileFormat::kXlsx}) {
+    auto delivery = sharing_->Deliver(consumer_, file.grant_id);
+    ASSERT_TRUE(delivery.ok()) << delivery.status().ToString();
+    EXPECT_EQ(delivery->columns, (std::vector<std::string>{"amount", "sfzh"}));
+    std::string out;
+    auto rows = WriteFile(
+        format, delivery->columns,
+        [&](std::vector<Value>& row) { return delivery->rows->Next(row); },
+        [&](std::string_view chunk) { return out.append(chunk), true; }, "people");
+    ASSERT_TRUE(rows.ok()) << rows.status().ToString();
+    EXPECT_EQ(*rows, 100);
+    files[format] = out;
+  }
+  const std::string& csv = files[FileFormat::kCsv];
+  EXPECT_EQ(csv.substr(0, 3), "\xEF\xBB\xBF");
+  EXPECT_NE(csv.find("amount,sfzh\r\n0,110105********"), std::string::npos) << csv.substr(0, 80);
+  EXPECT_EQ(csv.find("11010519900101"), std::string::npos);  // the ID never leaves unmasked
+  auto records = nlohmann::json::parse(files[FileFormat::kJson]);
+  ASSERT_EQ(records.size(), 100u);
+  EXPECT_EQ(records[1]["amount"], 1);
+  EXPECT_EQ(files[FileFormat::kXlsx].substr(0, 2), "PK");
+  EXPECT_EQ(ParseFileFormat("XLSX").value(), FileFormat::kXlsx);
+  EXPECT_EQ(ParseFileFormat("pdf").status().code(), ErrorCode::kInvalidArgument);
+
+  ASSERT_TRUE(sharing_->Revoke(consumer_, file.grant_id).ok());
+  EXPECT_EQ(sharing_->Deliver(consumer_, file.grant_id).status().code(),
+            ErrorCode::kPermissionDenied);
 }
 
 }  // namespace

@@ -372,4 +372,28 @@ Result<SharedGrant> SharingService::HeldGrant(const security::Principal& who,
   return Describe(std::move(*grant));
 }
 
+Result<Delivery> SharingService::Deliver(const security::Principal& who,
+                                         const std::string& grant_id) {
+  ASSIGN_OR_RETURN(auto held, HeldGrant(who, grant_id));
+  if (held.grant.delivery_mode != "file") {
+    return PermissionDenied("grant " + grant_id + " delivers by " + held.grant.delivery_mode +
+                            ", not as files: request the resource with delivery mode file");
+  }
+  const DatasetName dataset = held.grant.dataset;
+  ASSIGN_OR_RETURN(auto view, access_.ResolveWithColumns(who, dataset, held.grant.columns));
+  Delivery out;
+  std::string select;
+  for (const auto& c : view.columns) {
+    out.columns.push_back(c.name);
+    select += (select.empty() ? "" : ", ") + storage::QuoteIdentifier(c.name);
+  }
+  if (out.columns.empty()) return NotFound("none of the granted fields exists any more");
+  storage::ReadScope scope = access_.ScopeForDataset(who, dataset, held.grant.columns);
+  ASSIGN_OR_RETURN(out.rows,
+                   engine_.Query("SELECT " + select + " FROM " + dataset.ToString(),
+                                 kDeliveryLimits, &scope));
+  out.grant = std::move(held);
+  return out;
+}
+
 }  // namespace citydata::share

@@ -31,11 +31,13 @@
 #include <string>
 #include <vector>
 
+#include "access/access_service.h"
 #include "core/status.h"
 #include "core/types.h"
 #include "security/identity_service.h"
 #include "security/policy.h"
 #include "share/resource_catalog_service.h"
+#include "storage/engine.h"
 #include "storage/identity_store.h"
 #include "storage/share_store.h"
 
@@ -126,13 +128,24 @@ struct SharedGrant {
   std::string dept;  // the provider department
 };
 
+// What a file grant delivers: its fields of the dataset, as the holder sees them.
+struct Delivery {
+  SharedGrant grant;
+  std::vector<std::string> columns;
+  std::unique_ptr<storage::RowCursor> rows;
+};
+
+// The limits of one file delivery: a whole dataset may take long and be large.
+inline constexpr storage::QueryLimits kDeliveryLimits{std::chrono::minutes(10), 10000000};
+
 class SharingService {
  public:
   SharingService(storage::ShareStore& store, ResourceCatalogService& resources,
                  security::IdentityService& identity, storage::IdentityStore& identities,
-                 const security::Policy& policy)
+                 const security::Policy& policy, access::AccessService& access,
+                 storage::Engine& engine)
       : store_(store), resources_(resources), identity_(identity), identities_(identities),
-        policy_(policy) {}
+        policy_(policy), access_(access), engine_(engine) {}
 
   // Files a request (see the header comment for what follows). NotFound for an
   // unknown or unpublished resource or item; PermissionDenied for a resource that is
@@ -160,6 +173,9 @@ class SharingService {
   // NotFound when `who` holds no such grant; PermissionDenied when it is expired or
   // revoked.
   Result<SharedGrant> HeldGrant(const security::Principal& who, const std::string& grant_id);
+  // Starts the file delivery of a grant `who` holds (HeldGrant's errors), masked for
+  // `who` inside the engine. PermissionDenied for a grant of another delivery mode.
+  Result<Delivery> Deliver(const security::Principal& who, const std::string& grant_id);
 
  private:
   Result<ShareRequest> Load(const std::string& id);
@@ -174,6 +190,8 @@ class SharingService {
   security::IdentityService& identity_;
   storage::IdentityStore& identities_;
   const security::Policy& policy_;
+  access::AccessService& access_;
+  storage::Engine& engine_;
 };
 
 }  // namespace citydata::share

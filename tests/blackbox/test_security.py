@@ -145,6 +145,12 @@ POLICY = {
     "read_audit":         ("y",   "-",     "-",         "-",      "y"),
     "detokenize":         ("y",   "-",     "-",         "-",      "-"),
     "manage_keys":        ("y",   "-",     "-",         "-",      "-"),
+    "request_data":       ("y",   "y",     "y",         "y",      "-"),
+    # Reading through a grant one holds (file delivery): the service finds the grant.
+    "read_shared":        ("y",   "y",     "y",         "y",      "-"),
+    # Providers reach the approval routes; the service then decides only their own
+    # department's requests (and answers 404 for others').
+    "approve_requests":   ("y",   "-",     "y",         "-",      "-"),
     # Aggregate-only queries; the sandbox then requires a sandbox grant on the dataset.
     "sandbox_query":      ("y",   "y",     "y",         "y",      "-"),
     "public":             ("y",   "y",     "y",         "y",      "y"),
@@ -231,15 +237,24 @@ ROUTES = {
     ("GET", "/api/v1/resources/{id}"): ("read_catalog", "/api/v1/resources/res_none", None),
     ("POST", "/api/v1/resources/{id}/unpublish"): (
         "edit_metadata", "/api/v1/resources/101001000%2F000001/unpublish", None),
+    # API services: "matrix" stays published for the calls; "matrix-gone" is the one
+    # unpublished; publishing makes a copy (201 once, then 409).
+    ("GET", "/api/v1/services"): ("read_catalog", "/api/v1/services", None),
+    ("POST", "/api/v1/services"): ("edit_metadata", "/api/v1/services",
+                                   {"name": "matrix-copy", "dataset": MATRIX_DATASET}),
+    ("GET", "/api/v1/services/{name}"): ("read_data", "/api/v1/services/matrix?limit=1", None),
+    ("DELETE", "/api/v1/services/{name}"): ("edit_metadata", "/api/v1/services/matrix-gone",
+                                            None),
+    ("GET", "/api/v1/services/{name}/openapi.json"): (
+        "read_catalog", "/api/v1/services/matrix/openapi.json", None),
+    ("GET", "/api/v1/services/{name}/stats"): ("read_catalog", "/api/v1/services/matrix/stats",
+                                               None),
     ("GET", "/api/v1/apps"): ("manage_own_apps", "/api/v1/apps", None),
     ("POST", "/api/v1/apps"): ("manage_own_apps", "/api/v1/apps", {"rate_per_minute": 0}),
     ("DELETE", "/api/v1/apps/{id}"): ("manage_own_apps", "/api/v1/apps/app_none", None),
     ("GET", "/api/v1/grants"): ("session", "/api/v1/grants", None),
     ("POST", "/api/v1/grants"): ("manage_grants", "/api/v1/grants", {}),
     ("DELETE", "/api/v1/grants/{id}"): ("manage_grants", "/api/v1/grants/grt_none", None),
-    # The sandbox (an empty statement is a 400 once admitted).
-    ("POST", "/api/v1/sandbox/query"): ("sandbox_query", "/api/v1/sandbox/query", {"sql": ""}),
-    ("GET", "/api/v1/sandbox/grants"): ("sandbox_query", "/api/v1/sandbox/grants", None),
     ("GET", "/api/v1/datasets/{zone}/{name}/classification"): (
         "read_catalog", "/api/v1/datasets/raw/matrix/classification", None),
     ("POST", "/api/v1/datasets/{zone}/{name}/classification"): (
@@ -258,6 +273,21 @@ ROUTES = {
     ("GET", "/api/v1/audit/anchor"): ("read_audit", "/api/v1/audit/anchor", None),
     ("POST", "/api/v1/detokenize"): ("detokenize", "/api/v1/detokenize", {"values": []}),
     ("POST", "/api/v1/keys/rotate"): ("manage_keys", "/api/v1/keys/rotate", {"which": "none"}),
+    # The sharing workflow (no request or grant "x" exists: 400s and 404s show admission).
+    ("POST", "/api/v1/share/requests"): ("request_data", "/api/v1/share/requests", {}),
+    ("GET", "/api/v1/share/requests"): ("request_data", "/api/v1/share/requests", None),
+    ("GET", "/api/v1/share/requests/{id}"): ("request_data", "/api/v1/share/requests/x", None),
+    ("POST", "/api/v1/share/requests/{id}/approve"): (
+        "approve_requests", "/api/v1/share/requests/x/approve", {}),
+    ("POST", "/api/v1/share/requests/{id}/reject"): (
+        "approve_requests", "/api/v1/share/requests/x/reject", {"reason": "x"}),
+    ("GET", "/api/v1/share/grants"): ("request_data", "/api/v1/share/grants", None),
+    ("DELETE", "/api/v1/share/grants/{id}"): ("request_data", "/api/v1/share/grants/x", None),
+    ("GET", "/api/v1/share/grants/{id}/download"): (
+        "read_shared", "/api/v1/share/grants/x/download", None),
+    # The sandbox (an empty statement is a 400 once admitted).
+    ("POST", "/api/v1/sandbox/query"): ("sandbox_query", "/api/v1/sandbox/query", {"sql": ""}),
+    ("GET", "/api/v1/sandbox/grants"): ("sandbox_query", "/api/v1/sandbox/grants", None),
     # The open-data portal and the CKAN Action API (no resource is open here: 404s and a
     # CKAN 400 for an unknown action show the requests were admitted).
     ("GET", "/api/v1/open/datasets"): ("anonymous", "/api/v1/open/datasets", None),
@@ -321,6 +351,10 @@ class AuthorizationMatrixTest(unittest.TestCase):
             "summary": "matrix", "sharing": "unconditional", "opening": "closed",
             "update_cycle": "daily"})
         assert status == 201, body
+        for service in ("matrix", "matrix-gone"):
+            status, _, body = server.request("POST", "/api/v1/services", body={
+                "name": service, "dataset": MATRIX_DATASET})
+            assert status == 201, body
         users = {"steward": ("steward", "gaj"), "provider_own": ("provider", "gaj"),
                  "provider_other": ("provider", "mzj"), "consumer_grant": ("consumer", "mzj"),
                  "consumer_nogrant": ("consumer", "mzj"), "auditor": ("auditor", ""),

@@ -221,6 +221,55 @@ class ShareFlowTest(ServerTest):
                                               token=login["token"])
         self.assertEqual(status, 403, body)
 
+    def test_file_delivery_of_the_granted_fields_masked_and_audited(self):
+        status, _, req = self.ask(self.hukou, fields=["身份证号", "区县"], delivery_mode="file")
+        self.assertEqual(status, 201, req)
+        status, _, done = self.call("POST", f"/api/v1/share/requests/{req['id']}/approve", "pg", {})
+        self.assertEqual(status, 200, done)
+        grant = done["grant_id"]
+        # A file grant delivers files, not API reads.
+        status, _, _ = self.rows(self.tokens["cm"])
+        self.assertEqual(status, 403)
+        path = f"/api/v1/share/grants/{grant}/download"
+        status, headers, text = self.call("GET", path + "?format=csv", "cm")
+        self.assertEqual(status, 200, text)
+        self.assertIn("attachment", headers["Content-Disposition"])
+        lines = text.lstrip("\ufeff").splitlines()
+        self.assertEqual(lines[0], "身份证号,区县")
+        self.assertEqual(len(lines), 61)
+        for line in lines[1:]:
+            ident = line.split(",")[0]
+            self.assertNotIn(ident, self.ids)
+            self.assertEqual(ident[:6], "110105")
+        status, _, records = self.call("GET", path + "?format=json", "cm")
+        self.assertEqual(status, 200, records)
+        self.assertEqual(sorted(records[0]), ["区县", "身份证号"])
+        status, headers, _ = self.call("GET", path + "?format=xlsx", "cm")
+        self.assertEqual(status, 200)
+        self.assertIn("spreadsheetml", headers["Content-Type"])
+        status, _, body = self.call("GET", path + "?format=pdf", "cm")
+        self.assertEqual(status, 400, body)
+        status, _, body = self.call("GET", path, "pg")
+        self.assertEqual(status, 404, body)  # only the holder downloads
+
+        out = f"{self.files}/delivery.xlsx"
+        s = self.server
+        env_token, s.token = s.token, self.tokens["cm"]
+        self.assertIn("wrote", s.cli("share", "download", grant, "--format", "xlsx", "-o", out).stdout)
+        s.token = env_token
+        with open(out, "rb") as f:
+            self.assertEqual(f.read(2), b"PK")
+
+        status, _, trail = self.server.request("GET", "/api/v1/audit?action=data.read&actor=cm")
+        deliveries = [r for r in trail["items"] if "file delivery" in r["detail"]]
+        self.assertGreaterEqual(len(deliveries), 3)
+        self.assertIn(60, [r["rows"] for r in deliveries])
+
+        status, _, _ = self.call("DELETE", f"/api/v1/share/grants/{grant}", "cm")
+        self.assertEqual(status, 200)
+        status, _, body = self.call("GET", path, "cm")
+        self.assertEqual(status, 403, body)
+
     def test_the_cli_drives_the_workflow(self):
         s = self.server
         env_token = s.token
