@@ -5,8 +5,14 @@ with a reason), not-shared ones are refused with their basis. The grant lets the
 consumer (and its apps) read only the granted fields, masked by grade; revoking it or
 its expiry stops every path. Every step leaves an audit record; the CLI drives it too."""
 import datetime
+import hashlib
+import hmac
+import http.client
+import json
 import sqlite3
+import time
 import urllib.parse
+import uuid
 
 from harness import Server, ServerTest, id_number
 
@@ -146,6 +152,74 @@ class ShareFlowTest(ServerTest):
         self.assertIn(("cm", "approve_requests", "denied"), actions)
         self.assertIn(("pm", "approve_requests", "error"), actions)  # 404: not its department's
         self.assertIn(("pg", "request_data", "allowed"), actions)  # the revocation
+
+    def signed_call(self, app, path, query, nonce=None):
+        timestamp = str(int(time.time()))
+        nonce = nonce or uuid.uuid4().hex
+        canonical = "&".join(f"{k}={v}" for k, v in sorted(query.items()))
+        to_sign = "\n".join(["GET", path, canonical, timestamp, nonce])
+        signature = hmac.new(app["secret"].encode(), to_sign.encode(), hashlib.sha256).hexdigest()
+        conn = http.client.HTTPConnection("127.0.0.1", self.server.port, timeout=30)
+        conn.request("GET", path + "?" + urllib.parse.urlencode(query),
+                     headers={"X-App-Key": app["app_key"], "X-Timestamp": timestamp,
+                              "X-Nonce": nonce, "X-Signature": signature})
+        resp = conn.getresponse()
+        body = json.loads(resp.read().decode())
+        conn.close()
+        return resp.status, body, nonce
+
+    def test_the_whole_flow_through_an_api_service(self):
+        # The provider offers the resource's dataset as a service with a parameter.
+        status, _, svc = self.call("POST", "/api/v1/services", "pg", {
+            "name": "hukou-check", "title": "户籍核查", "dataset": "raw.hukou",
+            "params": [{"name": "district", "type": "text", "column": "区县"}]})
+        self.assertEqual(status, 201, svc)
+        service = "/api/v1/services/hukou-check"
+        status, _, app = self.call("POST", "/api/v1/apps", "cm",
+                                   {"name": "救助系统", "rate_per_minute": 5})
+        self.assertEqual(status, 201, app)
+        status, _, body = self.server.request("GET", service, token=app["app_key"])
+        self.assertEqual(status, 403, body)  # no grant yet
+
+        status, _, req = self.ask(self.hukou, fields=["姓名", "身份证号", "区县"])
+        self.assertEqual(status, 201, req)
+        status, _, done = self.call("POST", f"/api/v1/share/requests/{req['id']}/approve", "pg",
+                                    {"fields": ["身份证号", "区县"]})
+        self.assertEqual(status, 200, done)
+
+        # By bearer app key: only the granted fields, the ID number masked.
+        status, _, page = self.server.request("GET", service + "?district=" + q("东城区"),
+                                              token=app["app_key"])
+        self.assertEqual(status, 200, page)
+        self.assertEqual(page["columns"], ["身份证号", "区县"])
+        self.assertTrue(page["items"])
+        for record in page["items"]:
+            self.assertEqual(record["区县"], "东城区")
+            self.assertNotIn(record["身份证号"], self.ids)
+        status, _, body = self.server.request("GET", service + "?fields=" + q("姓名"),
+                                              token=app["app_key"])
+        self.assertEqual(status, 403, body)  # a field the approver left out
+
+        # By HMAC signature; the same nonce again is a replay.
+        status, body, nonce = self.signed_call(app, service, {"district": "西城区"})
+        self.assertEqual(status, 200, body)
+        self.assertEqual(body["columns"], ["身份证号", "区县"])
+        status, body, _ = self.signed_call(app, service, {"district": "西城区"}, nonce=nonce)
+        self.assertEqual(status, 401, body)
+
+        # The app's rate limit (5 a minute) runs out.
+        statuses = [self.server.request("GET", service, token=app["app_key"])[0] for _ in range(6)]
+        self.assertIn(429, statuses)
+        status, headers, _ = self.server.request("GET", service, token=app["app_key"])
+        self.assertEqual(status, 429)
+        self.assertGreaterEqual(int(headers["Retry-After"]), 1)
+
+        # Revoked: a fresh app of the same consumer is refused too.
+        status, _, _ = self.call("DELETE", f"/api/v1/share/grants/{done['grant_id']}", "pg")
+        self.assertEqual(status, 200)
+        status, _, fresh = self.call("POST", "/api/v1/apps", "cm", {"name": "新系统"})
+        status, _, body = self.server.request("GET", service, token=fresh["app_key"])
+        self.assertEqual(status, 403, body)
 
     def test_unconditional_is_granted_at_once_and_none_is_refused(self):
         status, _, req = self.ask(self.beds)
