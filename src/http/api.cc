@@ -331,6 +331,7 @@ void RegisterRoutes(Router& router, const ApiContext& context) {
   json openapi = OpenApiDocument(endpoints, context.version);
   for (auto& e : endpoints) {
     if (IsPublicRoute(e.method, e.path)) {
+      MarkPublic(openapi, e);
       router.Add(e.method, e.path, std::move(e.handler),
                  RouteOptions{e.upload, PublicAdmission(context, e.method, e.path)});
       continue;

@@ -74,4 +74,8 @@ json OpenApiDocument(const std::vector<Endpoint>& endpoints, const std::string& 
           {"paths", paths}};
 }
 
+void MarkPublic(json& doc, const Endpoint& endpoint) {
+  doc["paths"][endpoint.path][Lower(MethodName(endpoint.method))]["security"] = json::array();
+}
+
 }  // namespace citydata::http

@@ -32,5 +32,8 @@ struct Endpoint {
 // OpenAPI 3.0.3 for `endpoints` (plus the document's own route), with bearer auth and
 // the shared error schema.
 nlohmann::json OpenApiDocument(const std::vector<Endpoint>& endpoints, const std::string& version);
+// Marks `endpoint`'s operation in `doc` as needing no credentials (an empty security
+// requirement, as OpenAPI says it).
+void MarkPublic(nlohmann::json& doc, const Endpoint& endpoint);
 
 }  // namespace citydata::http

@@ -14,7 +14,9 @@ class ApiTest(ServerTest):
         for path, ops in paths.items():
             concrete = re.sub(r"\{zone\}", "raw", path)
             concrete = re.sub(r"\{[^}]+\}", "x", concrete)
-            for method in ops:
+            for method, op in ops.items():
+                if op.get("security") == []:
+                    continue  # public: logging in and the open-data portal
                 for token in (None, "cdt_" + "0" * 64, "garbage"):
                     status, headers, body = self.server.request(method.upper(), concrete,
                                                                 body=b"{}", token=token)
