@@ -23,13 +23,18 @@ void PrintResult(const json& r, OutputFormat format) {
   }
   PrintRows(headers, rows, format);
   // The table goes to stdout (CSV stays parseable); what was withheld goes to stderr.
-  std::cerr << rows.size() << " groups; " << CellText(r["suppressed_groups"])
-            << " suppressed (fewer than " << CellText(r["k"]) << " rows)";
+  std::cerr << rows.size() << " groups; ";
+  if (r["suppressed_groups"].is_null()) {
+    std::cerr << "groups under " << CellText(r["k"]) << " rows suppressed (not counted: noisy answer)";
+  } else {
+    std::cerr << CellText(r["suppressed_groups"]) << " suppressed (fewer than " << CellText(r["k"])
+              << " rows)";
+  }
   if (r.value("epsilon_spent", 0.0) > 0) {
     std::cerr << "; epsilon " << CellText(r["epsilon_spent"]) << " spent, "
               << CellText(r["budget_remaining"]) << " left on grant " << CellText(r["grant_id"]);
   }
-  if (r.value("truncated", false)) std::cerr << "; truncated: too many groups";
+  if (CellText(r["truncated"]) == "true") std::cerr << "; truncated: too many groups";
   std::cerr << "\n";
 }
 

@@ -49,14 +49,20 @@ json ResultJson(const sandbox::SandboxResult& result) {
     for (const auto& v : row) values.push_back(catalog::ValueToJson(v));
     rows.push_back(std::move(values));
   }
-  return {{"grant_id", result.grant_id},
-          {"columns", result.columns},
-          {"rows", std::move(rows)},
-          {"suppressed_groups", result.suppressed_groups},
-          {"k", result.k},
-          {"epsilon_spent", result.epsilon_spent},
-          {"budget_remaining", result.budget_remaining},
-          {"truncated", result.truncated}};
+  json out = {{"grant_id", result.grant_id},
+              {"columns", result.columns},
+              {"rows", std::move(rows)},
+              {"suppressed_groups", nullptr},
+              {"k", result.k},
+              {"epsilon_spent", result.epsilon_spent},
+              {"budget_remaining", result.budget_remaining},
+              {"truncated", nullptr}};
+  // A noisy answer discloses no exact count (see SandboxResult::disclose_counts).
+  if (result.disclose_counts) {
+    out["suppressed_groups"] = result.suppressed_groups;
+    out["truncated"] = result.truncated;
+  }
+  return out;
 }
 
 class SandboxApi : public std::enable_shared_from_this<SandboxApi> {

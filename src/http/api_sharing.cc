@@ -169,7 +169,16 @@ class SharingApi : public std::enable_shared_from_this<SharingApi> {
 
   Response Download(Request& req) {
     TRY_ASSIGN(auto format, share::ParseFileFormat(req.Query("format", "csv")));
-    TRY_ASSIGN(auto delivery, ctx_.sharing->Deliver(Caller(req), req.path_params["id"]));
+    auto started = ctx_.sharing->Deliver(Caller(req), req.path_params["id"]);
+    if (!started.ok()) {
+      // Refusals are audited here: the guard leaves data reads to their handlers.
+      bool denied = started.status().code() == ErrorCode::kPermissionDenied;
+      Audit(ctx_, req, "data.read", "grant " + req.path_params["id"],
+            denied ? audit::Outcome::kDenied : audit::Outcome::kError,
+            "file delivery refused: " + started.status().message());
+      return ErrorResponse(started.status());
+    }
+    share::Delivery delivery = std::move(*started);
     const storage::GrantRecord& g = delivery.grant.grant;
     std::string filename = (delivery.grant.resource_code.empty() ? g.dataset.name
                                                                  : delivery.grant.resource_code) +

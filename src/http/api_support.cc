@@ -28,7 +28,10 @@ Result<int64_t> LimitParam(const Request& req, int64_t fallback) {
 
 Result<int64_t> OffsetParam(const Request& req) {
   ASSIGN_OR_RETURN(int64_t offset, IntParam(req, "offset", 0));
-  if (offset < 0) return InvalidArgument("parameter 'offset' must not be negative");
+  if (offset < 0 || offset > kMaxOffset) {
+    return InvalidArgument("parameter 'offset' must be between 0 and " +
+                           std::to_string(kMaxOffset));
+  }
   return offset;
 }
 

@@ -35,7 +35,10 @@ namespace citydata::http {
 Result<int64_t> IntParam(const Request& req, const std::string& name, int64_t fallback);
 // The `limit` query parameter: 1..100,000, `fallback` when absent.
 Result<int64_t> LimitParam(const Request& req, int64_t fallback);
-// The `offset` query parameter: >= 0, 0 when absent.
+// The largest offset a list accepts: far past any real listing, and small enough that
+// offset + limit never overflows.
+inline constexpr int64_t kMaxOffset = 1000000000000;
+// The `offset` query parameter: 0..kMaxOffset, 0 when absent.
 Result<int64_t> OffsetParam(const Request& req);
 // The dataset named by the {zone} and {name} path parameters.
 Result<DatasetName> DatasetParam(const Request& req);

@@ -8,6 +8,7 @@ namespace citydata::opendata {
 namespace {
 
 constexpr int64_t kMaxPage = 1000;
+constexpr int64_t kMaxOffset = 1000000000000;
 // A download reads the whole dataset; it may take as long as the longest query.
 constexpr std::chrono::milliseconds kDownloadTimeout{600000};
 constexpr int64_t kDownloadMaxRows = 10000000;
@@ -39,7 +40,10 @@ Status CheckPage(int64_t limit, int64_t offset) {
   if (limit < 0 || limit > kMaxPage) {
     return InvalidArgument("limit must be between 0 and " + std::to_string(kMaxPage));
   }
-  if (offset < 0) return InvalidArgument("offset must not be negative");
+  // The bound keeps offset + limit (next-page links) from overflowing.
+  if (offset < 0 || offset > kMaxOffset) {
+    return InvalidArgument("offset must be between 0 and " + std::to_string(kMaxOffset));
+  }
   return Status::Ok();
 }
 

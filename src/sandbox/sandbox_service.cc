@@ -198,6 +198,7 @@ Result<SandboxResult> SandboxService::Run(const security::Principal& who,
   result.columns.assign(names.begin() + 1, names.end());
   result.rows = std::move(released.rows);
   result.suppressed_groups = released.suppressed_groups;
+  result.disclose_counts = !(epsilon > 0);
   trace.rows = static_cast<int64_t>(result.rows.size());
   trace.suppressed = result.suppressed_groups;
   return result;

@@ -58,6 +58,11 @@ struct SandboxResult {
   double epsilon_spent = 0;
   double budget_remaining = 0;
   bool truncated = false;  // more than max_groups groups: the rest were not read
+  // Whether suppressed_groups and truncated may be shown. They are exact counts of the
+  // data, so a noisy query keeps them for the audit trail only: shown, they would say
+  // whether a WHERE that singles out one person matched (a yes/no answer no noise
+  // covers).
+  bool disclose_counts = true;
 };
 
 class SandboxService {

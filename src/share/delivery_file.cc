@@ -1,6 +1,7 @@
 #include "share/delivery_file.h"
 
 #include <algorithm>
+#include <cctype>
 #include <sstream>
 
 #include "catalog/catalog_json.h"
@@ -21,13 +22,25 @@ Status Flush(const ChunkSink& sink, std::string& pending, bool last) {
   return ok ? Status::Ok() : Unavailable("the client went away during the download");
 }
 
+// Whether a spreadsheet opening the CSV would run the text as a formula: it starts with
+// =, +, @, a tab or a carriage return, or with - not followed by a digit or a point
+// (a negative number stays as it is).
+bool LooksLikeFormula(std::string_view text) {
+  if (text.empty()) return false;
+  char c = text[0];
+  if (c == '=' || c == '+' || c == '@' || c == '\t' || c == '\r') return true;
+  return c == '-' && (text.size() == 1 || !(std::isdigit(static_cast<unsigned char>(text[1])) ||
+                                            text[1] == '.'));
+}
+
 std::string CsvLine(const std::vector<Value>& row) {
   std::string out;
   for (size_t i = 0; i < row.size(); ++i) {
     if (i) out += ',';
-    // NULL is an empty field, "" a quoted empty one.
+    // NULL is an empty field, "" a quoted empty one; a formula-like text gets a leading
+    // apostrophe (OWASP's advice against CSV injection), so it is shown, never run.
     if (const auto* s = std::get_if<std::string>(&row[i])) {
-      out += CsvField(*s, true);
+      out += CsvField(LooksLikeFormula(*s) ? "'" + *s : *s, true);
     } else if (!IsNull(row[i])) {
       out += ValueText(row[i]);
     }

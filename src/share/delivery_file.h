@@ -1,5 +1,6 @@
 // The file formats data leaves the platform in — a sharing grant's file delivery and
-// the open-data portal's downloads: CSV (UTF-8 with a byte-order mark, RFC 4180),
+// the open-data portal's downloads: CSV (UTF-8 with a byte-order mark, RFC 4180; text a
+// spreadsheet would run as a formula is prefixed with an apostrophe),
 // JSON (an array of records) and XLSX (one worksheet).
 //
 // Files are written as they are read: rows come from a RowSource one at a time and

@@ -156,6 +156,15 @@ class SharingTest : public ShareTest {
     return published->code;
   }
 
+  // A request for the resource `code` of these fields.
+  static RequestInput Ask(const std::string& code, std::vector<std::string> fields) {
+    RequestInput input;
+    input.resource = code;
+    input.purpose = "核查";
+    input.fields = std::move(fields);
+    return input;
+  }
+
   bool MayRead(const security::Principal& who, const DatasetName& dataset,
                std::vector<std::string>* columns = nullptr) {
     security::DatasetRef ref{dataset, "gaj"};
@@ -485,9 +494,16 @@ TEST_F(SharingTest, ASandboxGrantCarriesItsBudgetAndNeverAllowsReads) {
   input.resource = code;
   input.purpose = "人口结构分析";
   input.delivery_mode = "sandbox";
+  EXPECT_EQ(sharing_->Request(consumer_, input).status().code(),
+            ErrorCode::kInvalidArgument);  // a sandbox request states its budget
   input.privacy_budget = 2.0;
   auto request = sharing_->Request(consumer_, input).value();
   ApproveInput terms;
+  for (double widened : {0.0, 3.0}) {
+    terms.privacy_budget = widened;  // removing the budget or raising it widens the grant
+    EXPECT_EQ(sharing_->Approve(admin_, request.id, terms).status().code(),
+              ErrorCode::kInvalidArgument);
+  }
   terms.privacy_budget = 1.0;
   auto approved = sharing_->Approve(admin_, request.id, terms);
   ASSERT_TRUE(approved.ok()) << approved.status().ToString();
@@ -499,12 +515,27 @@ TEST_F(SharingTest, ASandboxGrantCarriesItsBudgetAndNeverAllowsReads) {
   EXPECT_FALSE(MayRead(consumer_, people_));
 }
 
+TEST_F(SharingTest, AnApprovalChecksTheResourceAsItIsNow) {
+  std::string code = Publish(people_, "conditional");
+  RequestInput input = Ask(code, {"district", "sfzh"});
+  auto first = sharing_->Request(consumer_, input).value();
+  auto second = sharing_->Request(consumer_, input).value();
+  // Republished without the ID number: an approval grants only what is still offered.
+  PublishRequest fewer = Request(people_);
+  fewer.items = {"district", "amount"};
+  ASSERT_TRUE(service_->Publish(admin_, fewer).ok());
+  auto approved = sharing_->Approve(gaj_, first.id, {});
+  ASSERT_TRUE(approved.ok()) << approved.status().ToString();
+  EXPECT_EQ(approved->granted_fields, std::vector<std::string>{"district"});
+  ASSERT_TRUE(service_->Unpublish(admin_, code, "停用").ok());
+  EXPECT_EQ(sharing_->Approve(gaj_, second.id, {}).status().code(),
+            ErrorCode::kFailedPrecondition);
+  EXPECT_EQ(sharing_->Get(consumer_, second.id)->state, "pending");
+}
+
 TEST_F(SharingTest, AFileGrantDeliversItsFieldsMaskedAsCsvJsonAndXlsx) {
   std::string code = Publish(people_, "unconditional");
-  RequestInput input;
-  input.resource = code;
-  input.purpose = "核查";
-  input.fields = {"sfzh", "amount"};
+  RequestInput input = Ask(code, {"sfzh", "amount"});
   auto api = sharing_->Request(consumer_, input).value();
   EXPECT_EQ(sharing_->Deliver(consumer_, api.grant_id).status().code(),
             ErrorCode::kPermissionDenied);  // an api grant is not delivered as files
@@ -535,6 +566,19 @@ TEST_F(SharingTest, AFileGrantDeliversItsFieldsMaskedAsCsvJsonAndXlsx) {
   EXPECT_EQ(records[1]["amount"], 1);
   EXPECT_EQ(files[FileFormat::kXlsx].substr(0, 2), "PK");
   EXPECT_EQ(ParseFileFormat("XLSX").value(), FileFormat::kXlsx);
+  std::string formulas;
+  std::vector<std::vector<Value>> cells = {{Value(std::string("=HYPERLINK(\"x\")")), Value(std::string("-5")),
+                                            Value(std::string("@SUM(A1)")), Value(int64_t{-3})}};
+  size_t next = 0;
+  ASSERT_TRUE(WriteFile(FileFormat::kCsv, {"a", "b", "c", "d"},
+                        [&](std::vector<Value>& row) -> Result<bool> {
+                          if (next == cells.size()) return false;
+                          row = cells[next++];
+                          return true;
+                        },
+                        [&](std::string_view chunk) { return formulas.append(chunk), true; }, "")
+                  .ok());
+  EXPECT_NE(formulas.find("\"'=HYPERLINK(\"\"x\"\")\",-5,'@SUM(A1),-3"), std::string::npos) << formulas;
   EXPECT_EQ(ParseFileFormat("pdf").status().code(), ErrorCode::kInvalidArgument);
 
   ASSERT_TRUE(sharing_->Revoke(consumer_, file.grant_id).ok());

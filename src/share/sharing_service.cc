@@ -15,6 +15,8 @@ using nlohmann::json;
 constexpr const char* kPending = "pending";
 constexpr const char* kApproved = "approved";
 constexpr const char* kRejected = "rejected";
+// Held while an approval creates the grant; never seen once Approve returns.
+constexpr const char* kDeciding = "deciding";
 
 bool Contains(const std::vector<std::string>& list, const std::string& value) {
   return std::find(list.begin(), list.end(), value) != list.end();
@@ -124,6 +126,11 @@ Result<ShareRequest> SharingService::Request(const security::Principal& who,
       (input.privacy_budget > 0 && input.delivery_mode != "sandbox")) {
     return InvalidArgument("a privacy budget is a finite epsilon >= 0, for the sandbox only");
   }
+  if (input.delivery_mode == "sandbox" && !(input.privacy_budget > 0)) {
+    // Exact answers let a few differenced queries single out one person; noise, paid
+    // from a finite budget, bounds what all the grant's queries reveal together.
+    return InvalidArgument("a sandbox request states its privacy budget (an epsilon > 0)");
+  }
   ASSIGN_OR_RETURN(auto shown, resources_.Show(input.resource, false));
   const Resource& resource = shown.first;
   if (resource.state != ResourceState::kPublished) {
@@ -225,7 +232,23 @@ Result<ShareRequest> SharingService::Approve(const security::Principal& who, con
   if (request.state != kPending) {
     return FailedPrecondition("request " + id + " is already " + request.state);
   }
-  ASSIGN_OR_RETURN(auto fields, Subset(input.fields, request.fields, "the requested fields"));
+  // The resource as it is now: it may have been unpublished, closed to sharing or
+  // republished with fewer items since the request was filed.
+  ASSIGN_OR_RETURN(auto shown, resources_.Show(request.resource_id, false));
+  const Resource& resource = shown.first;
+  if (resource.state != ResourceState::kPublished || resource.sharing == Sharing::kNone) {
+    return FailedPrecondition("resource " + resource.code +
+                              " is no longer shared; reject the request instead");
+  }
+  std::vector<std::string> still_offered;
+  for (const auto& item : resource.items) {
+    if (Contains(request.fields, item.name)) still_offered.push_back(item.name);
+  }
+  if (still_offered.empty()) {
+    return FailedPrecondition("none of the requested fields is still published");
+  }
+  ASSIGN_OR_RETURN(auto fields,
+                   Subset(input.fields, still_offered, "the requested fields still published"));
   if (input.days < 0 || input.days > request.days) {
     return InvalidArgument("an approval may shorten the period (" +
                            std::to_string(request.days) + " days requested), not lengthen it");
@@ -235,17 +258,23 @@ Result<ShareRequest> SharingService::Approve(const security::Principal& who, con
   if (input.privacy_budget && request.delivery_mode != "sandbox") {
     return InvalidArgument("only sandbox requests have a privacy budget");
   }
-  if (!std::isfinite(budget) || budget < 0) {
-    return InvalidArgument("a privacy budget is a finite epsilon >= 0");
+  if (request.delivery_mode == "sandbox" && !(budget > 0 && budget <= request.privacy_budget)) {
+    return InvalidArgument("an approval may lower the privacy budget (" +
+                           std::to_string(request.privacy_budget) +
+                           " requested) to an epsilon > 0, not raise or remove it");
   }
   request.reason = input.note;
-  ASSIGN_OR_RETURN(auto approved, GrantFor(who, request, std::move(fields), days, budget));
-  Status saved = Save(approved, kPending);
-  if (!saved.ok()) {
-    // Another decision came first: the grant just given must not stay in force.
-    (void)identities_.RevokeGrant(approved.grant_id, NowIso());
-    return saved;
+  // Claim the request before granting, so that a concurrent decision cannot leave a
+  // grant in force for a request someone else decided.
+  ShareRequest claimed = request;
+  claimed.state = kDeciding;
+  RETURN_IF_ERROR(Save(claimed, kPending));
+  auto approved = GrantFor(who, request, std::move(fields), days, budget);
+  if (!approved.ok()) {
+    RETURN_IF_ERROR(Save(request, kDeciding));
+    return approved.status();
   }
+  RETURN_IF_ERROR(Save(*approved, kDeciding));
   return approved;
 }
 

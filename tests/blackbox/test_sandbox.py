@@ -119,6 +119,9 @@ class SandboxTest(ServerTest):
         sql = "SELECT district, count(*) FROM raw.people GROUP BY district ORDER BY district"
         body = self.answer(sql, epsilon=0.5)
         self.assertEqual(body["epsilon_spent"], 0.5)
+        # Exact counts of suppressed groups would answer yes/no questions past the noise.
+        self.assertIsNone(body["suppressed_groups"])
+        self.assertIsNone(body["truncated"])
         self.assertAlmostEqual(body["budget_remaining"], 0.5)
         counts = dict(body["rows"])
         # Noise of scale 4 (two noisy values share epsilon 0.5): far below 60.

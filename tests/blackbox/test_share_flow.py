@@ -334,7 +334,7 @@ class ShareFlowTest(ServerTest):
         with open(out, "rb") as f:
             self.assertEqual(f.read(2), b"PK")
 
-        status, _, trail = self.server.request("GET", "/api/v1/audit?action=data.read&actor=cm")
+        status, _, trail = self.server.request("GET", "/api/v1/audit?action=data.read&user=cm")
         deliveries = [r for r in trail["items"] if "file delivery" in r["detail"]]
         self.assertGreaterEqual(len(deliveries), 3)
         self.assertIn(60, [r["rows"] for r in deliveries])
@@ -343,6 +343,15 @@ class ShareFlowTest(ServerTest):
         self.assertEqual(status, 200)
         status, _, body = self.call("GET", path, "cm")
         self.assertEqual(status, 403, body)
+        refused = []
+        for _ in range(50):  # the audit trail is written by its own thread, in batches
+            status, _, trail = self.server.request("GET", "/api/v1/audit?action=data.read&user=cm")
+            refused = [r for r in trail["items"]
+                       if r["actor"] == "cm" and "file delivery refused" in r["detail"]]
+            if refused:
+                break
+            time.sleep(0.1)
+        self.assertEqual([r["outcome"] for r in refused], ["denied"], refused)
 
     def test_the_cli_drives_the_workflow(self):
         s = self.server
