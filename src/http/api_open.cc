@@ -37,9 +37,19 @@ std::string DownloadUrl(const Request& req, const share::Resource& r, std::strin
 }
 
 // A resource as the public sees it: without who published it or the unpublishing fields.
-json PublicJson(const Request& req, const share::Resource& r) {
+// A resource as the public sees it: without the internal dataset name and who published
+// it, and with only those related resources that are open themselves (a code of a closed
+// resource is not the public's to know).
+json PublicJson(const Request& req, const share::Resource& r, opendata::OpenDataService& open) {
   json out = share::ToJson(r);
-  for (const char* key : {"published_by", "unpublished_at", "unpublished_reason"}) out.erase(key);
+  for (const char* key : {"published_by", "unpublished_at", "unpublished_reason", "dataset"}) {
+    out.erase(key);
+  }
+  json related = json::array();
+  for (const auto& code : r.related) {
+    if (open.Get(code).ok()) related.push_back(code);
+  }
+  out["related"] = std::move(related);
   out["slug"] = opendata::Slug(r.code);
   for (const char* f : kFormats) out["downloads"][f] = DownloadUrl(req, r, f);
   return out;
@@ -461,7 +471,7 @@ class OpenApi : public std::enable_shared_from_this<OpenApi> {
     TRY_ASSIGN(q.offset, OffsetParam(req));
     TRY_ASSIGN(auto page, ctx_.open_data->Search(q));
     json items = json::array();
-    for (const auto& r : page.items) items.push_back(PublicJson(req, r));
+    for (const auto& r : page.items) items.push_back(PublicJson(req, r, *ctx_.open_data));
     json out = PageJson(items, page.total, q.limit, q.offset);
     out["facets"] = page.facets;
     // The facets count departments by code; the portal shows their names.
@@ -473,7 +483,7 @@ class OpenApi : public std::enable_shared_from_this<OpenApi> {
 
   Response Show(Request& req) {
     TRY_ASSIGN(auto resource, ctx_.open_data->Get(req.path_params["id"]));
-    return JsonResponse(PublicJson(req, resource));
+    return JsonResponse(PublicJson(req, resource, *ctx_.open_data));
   }
 
   Response Rows(Request& req) {

@@ -88,6 +88,7 @@ class OpenPortalTest(OpenPortalBase):
         self.assertEqual(item["code"], self.res["code"])
         self.assertEqual(item["slug"], self.res["code"].replace("/", "-"))
         self.assertNotIn("published_by", item)
+        self.assertNotIn("dataset", item)  # the internal table name is not the public's
         self.assertEqual(page["facets"]["dept"], {"mzj": 1})
         self.assertEqual(page["facets"]["classification"], {YANGLAO: 1})
         self.assertEqual(page["facets"]["grade"], {self.res["grade"]: 1})
