@@ -142,13 +142,6 @@ constexpr PublicRule kPublicRoutes[] = {
     {Method::kPost, "/api/3/action/{action}", Anonymous::kOpenData},
 };
 
-// The client's address without its port ("host:port", the host possibly IPv6): the
-// open-data rate limit is per client host, not per connection.
-std::string ClientHost(const std::string& remote_address) {
-  size_t colon = remote_address.rfind(':');
-  return colon == std::string::npos ? remote_address : remote_address.substr(0, colon);
-}
-
 const PublicRule* FindPublic(Method method, const std::string& path) {
   for (const auto& rule : kPublicRoutes) {
     if (rule.method == method && path == rule.path) return &rule;
@@ -222,7 +215,7 @@ Admission PublicAdmission(const ApiContext& context, Method method, const std::s
   if (rule == nullptr || rule->kind != Anonymous::kOpenData) return {};
   return [&context](Request& req) -> std::optional<Response> {
     int64_t retry_after = 0;
-    if (context.open_rate->Admit(ClientHost(req.remote_address), retry_after)) {
+    if (context.open_rate->Admit(security::ClientHost(req.remote_address), retry_after)) {
       return std::nullopt;
     }
     Status limited = RateLimited("the open-data rate limit of " +

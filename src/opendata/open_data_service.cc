@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "security/rate_limiter.h"
 #include "share/resource_catalog_service.h"
 
 namespace citydata::opendata {
@@ -126,12 +127,46 @@ void RecordRead(audit::AuditLog& audit, const share::Resource& resource, int64_t
   (void)audit.Record(std::move(event));
 }
 
+// One download's claim on DownloadSlots, given back when the download ends.
+class SlotClaim {
+ public:
+  SlotClaim(std::shared_ptr<DownloadSlots> slots, std::string client)
+      : slots_(std::move(slots)), client_(std::move(client)) {}
+  SlotClaim(const SlotClaim&) = delete;
+  SlotClaim& operator=(const SlotClaim&) = delete;
+  ~SlotClaim() {
+    std::lock_guard lock(slots_->mu);
+    --slots_->total;
+    if (--slots_->by_client[client_] == 0) slots_->by_client.erase(client_);
+  }
+
+ private:
+  std::shared_ptr<DownloadSlots> slots_;
+  std::string client_;
+};
+
+// Claims a download slot for `client`; RateLimited when none is free.
+Result<std::unique_ptr<SlotClaim>> Claim(const std::shared_ptr<DownloadSlots>& slots,
+                                         const std::string& client) {
+  std::lock_guard lock(slots->mu);
+  int& mine = slots->by_client[client];
+  if (slots->total >= kMaxDownloads || mine >= kMaxDownloadsPerClient) {
+    if (mine == 0) slots->by_client.erase(client);
+    return RateLimited("too many downloads in progress; retry when one has finished");
+  }
+  ++mine;
+  ++slots->total;
+  return std::make_unique<SlotClaim>(slots, client);
+}
+
 class ResourceDownload final : public Download {
  public:
-  ResourceDownload(share::Resource resource, share::FileFormat format,
+  ResourceDownload(std::unique_ptr<SlotClaim> slot, share::Resource resource,
+                   share::FileFormat format,
                    std::unique_ptr<storage::RowCursor> cursor, audit::AuditLog& audit,
                    std::string client)
-      : resource_(std::move(resource)),
+      : slot_(std::move(slot)),
+        resource_(std::move(resource)),
         format_(format),
         cursor_(std::move(cursor)),
         audit_(audit),
@@ -158,6 +193,7 @@ class ResourceDownload final : public Download {
   }
 
  private:
+  std::unique_ptr<SlotClaim> slot_;
   share::Resource resource_;
   share::FileFormat format_;
   std::unique_ptr<storage::RowCursor> cursor_;
@@ -297,9 +333,10 @@ Result<std::unique_ptr<Download>> OpenDataService::StartDownload(const std::stri
                                                                   const std::string& client) {
   ASSIGN_OR_RETURN(auto resource, Get(id));
   if (resource.items.empty()) return FailedPrecondition("the dataset publishes no fields");
+  ASSIGN_OR_RETURN(auto slot, Claim(slots_, security::ClientHost(client)));
   ASSIGN_OR_RETURN(auto cursor, Select(resource, ColumnList(resource), "", {}, kDownloadMaxRows));
   return std::unique_ptr<Download>(std::make_unique<ResourceDownload>(
-      std::move(resource), format, std::move(cursor), audit_, client));
+      std::move(slot), std::move(resource), format, std::move(cursor), audit_, client));
 }
 
 }  // namespace citydata::opendata

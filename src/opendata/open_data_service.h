@@ -22,6 +22,7 @@
 #include <functional>
 #include <map>
 #include <memory>
+#include <mutex>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -105,6 +106,17 @@ class Download {
   virtual Status WriteTo(const share::ChunkSink& sink) = 0;
 };
 
+// Counts the downloads in progress (see OpenDataService::StartDownload).
+struct DownloadSlots {
+  std::mutex mu;
+  int total = 0;                        // GUARDED_BY(mu)
+  std::map<std::string, int> by_client;  // GUARDED_BY(mu)
+};
+
+// At most this many whole-resource downloads run at once, and this many per client.
+inline constexpr int kMaxDownloads = 8;
+inline constexpr int kMaxDownloadsPerClient = 2;
+
 class OpenDataService {
  public:
   OpenDataService(storage::ShareStore& store, access::AccessService& access,
@@ -137,6 +149,9 @@ class OpenDataService {
   access::AccessService& access_;
   storage::Engine& engine_;
   audit::AuditLog& audit_;
+  // Downloads in progress, in all and by client: each holds an engine cursor and a
+  // worker for as long as its reader reads, so anonymous clients get a bounded share.
+  std::shared_ptr<DownloadSlots> slots_ = std::make_shared<DownloadSlots>();
 };
 
 // The URL-safe name of a resource code: "101001001/000001" -> "101001001-000001".

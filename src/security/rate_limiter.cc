@@ -3,6 +3,17 @@
 #include <algorithm>
 
 namespace citydata::security {
+
+std::string ClientHost(const std::string& remote_address) {
+  if (remote_address.starts_with('[')) {
+    size_t close = remote_address.find(']');
+    return close == std::string::npos ? remote_address : remote_address.substr(1, close - 1);
+  }
+  size_t colon = remote_address.rfind(':');
+  // More than one colon without brackets: an IPv6 address without a port.
+  if (colon == std::string::npos || remote_address.find(':') != colon) return remote_address;
+  return remote_address.substr(0, colon);
+}
 namespace {
 
 // Past this many keys, buckets that have refilled completely are dropped: a full

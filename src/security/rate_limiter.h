@@ -25,6 +25,10 @@ struct TokenBucket {
 };
 
 // Thread safety: safe to use from many threads.
+// The host of a client address, without the port ("10.0.0.7:5000" -> "10.0.0.7",
+// "[::1]:5000" -> "::1"): limits on anonymous clients count per host, not per connection.
+std::string ClientHost(const std::string& remote_address);
+
 class RateLimiter {
  public:
   // REQUIRES: rate_per_minute >= 1.

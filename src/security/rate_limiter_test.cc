@@ -35,3 +35,16 @@ TEST(RateLimiter, CountsEachKeySeparately) {
 
 }  // namespace
 }  // namespace citydata::security
+
+namespace citydata::security {
+namespace {
+
+TEST(ClientHost, DropsThePortOfIpv4AndBracketedIpv6) {
+  EXPECT_EQ(ClientHost("10.0.0.7:5000"), "10.0.0.7");
+  EXPECT_EQ(ClientHost("[::1]:5000"), "::1");
+  EXPECT_EQ(ClientHost("::1"), "::1");
+  EXPECT_EQ(ClientHost("10.0.0.7"), "10.0.0.7");
+}
+
+}  // namespace
+}  // namespace citydata::security
