@@ -126,7 +126,9 @@ class SandboxTest(ServerTest):
         counts = dict(body["rows"])
         # Noise of scale 4 (two noisy values share epsilon 0.5): far below 60.
         self.assertLess(abs(counts["东城区"] - 120), 60)
-        self.assertNotIn("石景山区", counts)
+        # A group is released on its noisy count, so which small groups come out is chance
+        # (the one-row group passes k = 10 about one time in twenty); the rule is not.
+        self.assertTrue(all(c >= 10 for c in counts.values()), counts)
         self.refused("SELECT sum(seq) FROM raw.people", 400, "clip", epsilon=0.1)
         self.refused("SELECT district, count(*) FROM raw.people GROUP BY district "
                      "HAVING count(*) > 5", 400, "HAVING", epsilon=0.1)
