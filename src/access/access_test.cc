@@ -1,57 +1,23 @@
 #include "access/access_service.h"
 
 #include <gtest/gtest.h>
-#include <unistd.h>
 
-#include <filesystem>
-
-#include "catalog/catalog_service.h"
-#include "classify/classifier.h"
-#include "masking/key_ring.h"
-#include "security/identity_service.h"
+#include "access/access_test_util.h"
 #include "standards/national_ids.h"
-#include "storage/identity_store.h"
-#include "storage/sqlite/sqlite_engine.h"
 
 namespace citydata::access {
 namespace {
-
-namespace fs = std::filesystem;
 
 // A valid 18-digit ID number with the given 17-digit body.
 std::string Id(const std::string& body17) {
   return body17 + standards::IdCheckCharacter(body17).value();
 }
 
-class AccessTest : public ::testing::Test {
+class AccessTest : public testing::AccessFixture {
  protected:
   void SetUp() override {
-    dir_ = fs::temp_directory_path() / ("citydata_access_" + std::to_string(::getpid()));
-    fs::remove_all(dir_);
-    fs::create_directories(dir_ / "zones");
-    meta_ = std::move(storage::OpenSqliteMetaStore((dir_ / "meta.db").string()).value());
-    gov_ = std::move(storage::OpenSqliteGovernanceStore((dir_ / "gov.db").string()).value());
-    ids_ = std::move(storage::OpenSqliteIdentityStore((dir_ / "id.db").string()).value());
-    engine_ = std::move(storage::SqliteEngine::Open((dir_ / "zones").string()).value());
-    catalog_ = std::make_unique<catalog::CatalogService>(*meta_, *engine_);
-    classifier_ = std::move(classify::Classifier::Create().value());
-    classification_ = std::make_unique<governance::ClassificationService>(*gov_, *meta_, *engine_,
-                                                                          *classifier_);
-    identity_ = std::make_unique<security::IdentityService>(*ids_, *meta_);
-    policy_ = std::make_unique<security::Policy>(*ids_);
-    auto keys = masking::KeyRing::OpenWithMasterKey(dir_, std::string(64, 'a')).value();
-    access_ = std::make_unique<AccessService>(*policy_, *meta_, *gov_, *engine_, *catalog_,
-                                              *classification_,
-                                              std::make_shared<const masking::Masker>(keys.versions()));
-    engine_->SetTransformCompiler(access_->TransformCompiler());
-    ASSERT_TRUE(meta_->AddDepartment({"gaj", "市公安局", ""}).ok());
-    ASSERT_TRUE(meta_->AddDepartment({"mzj", "市民政局", ""}).ok());
+    OpenStack("access");
     LoadPeople();
-  }
-  void TearDown() override {
-    access_.reset();
-    engine_.reset();
-    fs::remove_all(dir_);
   }
 
   void LoadPeople() {
@@ -103,19 +69,8 @@ class AccessTest : public ::testing::Test {
     return out;
   }
 
-  fs::path dir_;
   DatasetName people_{Zone::kRaw, "people"};
   std::vector<std::string> ids_seen_, mobiles_;
-  std::unique_ptr<storage::MetaStore> meta_;
-  std::unique_ptr<storage::GovernanceStore> gov_;
-  std::unique_ptr<storage::IdentityStore> ids_;
-  std::unique_ptr<storage::SqliteEngine> engine_;
-  std::unique_ptr<catalog::CatalogService> catalog_;
-  std::unique_ptr<classify::Classifier> classifier_;
-  std::unique_ptr<governance::ClassificationService> classification_;
-  std::unique_ptr<security::IdentityService> identity_;
-  std::unique_ptr<security::Policy> policy_;
-  std::unique_ptr<AccessService> access_;
 };
 
 TEST_F(AccessTest, ColumnsAreClassifiedByTheirValuesWhateverTheirNames) {

@@ -1,52 +1,24 @@
 #include "sandbox/sandbox_service.h"
 
 #include <gtest/gtest.h>
-#include <unistd.h>
 
-#include <filesystem>
-
-#include "catalog/catalog_service.h"
-#include "classify/classifier.h"
-#include "masking/key_ring.h"
-#include "security/identity_service.h"
+#include "access/access_test_util.h"
 #include "standards/national_ids.h"
-#include "storage/sqlite/sqlite_engine.h"
 
 namespace citydata::sandbox {
 namespace {
-
-namespace fs = std::filesystem;
 
 // 200 people in districts of 100, 60, 30, 5, 3 and 2.
 constexpr std::pair<const char*, int> kDistricts[] = {
     {"东城区", 100}, {"西城区", 60}, {"朝阳区", 30}, {"海淀区", 5}, {"丰台区", 3}, {"石景山区", 2}};
 
-class SandboxServiceTest : public ::testing::Test {
+class SandboxServiceTest : public access::testing::AccessFixture {
  protected:
   void SetUp() override {
-    dir_ = fs::temp_directory_path() / ("citydata_sandbox_" + std::to_string(::getpid()));
-    fs::remove_all(dir_);
-    fs::create_directories(dir_ / "zones");
-    meta_ = std::move(storage::OpenSqliteMetaStore((dir_ / "meta.db").string()).value());
-    gov_ = std::move(storage::OpenSqliteGovernanceStore((dir_ / "gov.db").string()).value());
-    ids_ = std::move(storage::OpenSqliteIdentityStore((dir_ / "id.db").string()).value());
-    engine_ = std::move(storage::SqliteEngine::Open((dir_ / "zones").string()).value());
-    catalog_ = std::make_unique<catalog::CatalogService>(*meta_, *engine_);
-    classifier_ = std::move(classify::Classifier::Create().value());
-    classification_ = std::make_unique<governance::ClassificationService>(*gov_, *meta_, *engine_,
-                                                                          *classifier_);
-    identity_ = std::make_unique<security::IdentityService>(*ids_, *meta_);
-    policy_ = std::make_unique<security::Policy>(*ids_);
-    auto keys = masking::KeyRing::OpenWithMasterKey(dir_, std::string(64, 'a')).value();
-    access_ = std::make_unique<access::AccessService>(
-        *policy_, *meta_, *gov_, *engine_, *catalog_, *classification_,
-        std::make_shared<const masking::Masker>(keys.versions()));
-    engine_->SetTransformCompiler(access_->TransformCompiler());
+    OpenStack("sandbox");
     audit_ = std::move(audit::OpenAuditLog(dir_.string()).value());
     sandbox_ = std::make_unique<SandboxService>(*policy_, *access_, *engine_, *ids_, *audit_,
                                                 SandboxConfig{});
-    ASSERT_TRUE(meta_->AddDepartment({"gaj", "市公安局", ""}).ok());
-    ASSERT_TRUE(meta_->AddDepartment({"mzj", "市民政局", ""}).ok());
     LoadPeople();
     admin_ = User("boss", "", "admin", "core");
     consumer_ = User("cal", "mzj", "consumer", "general-2");
@@ -54,9 +26,7 @@ class SandboxServiceTest : public ::testing::Test {
   void TearDown() override {
     sandbox_.reset();
     audit_.reset();
-    access_.reset();
-    engine_.reset();
-    fs::remove_all(dir_);
+    AccessFixture::TearDown();
   }
 
   void LoadPeople() {
@@ -108,18 +78,7 @@ class SandboxServiceTest : public ::testing::Test {
     return sandbox_->Query(consumer_, request);
   }
 
-  fs::path dir_;
   DatasetName people_{Zone::kStd, "people"};
-  std::unique_ptr<storage::MetaStore> meta_;
-  std::unique_ptr<storage::GovernanceStore> gov_;
-  std::unique_ptr<storage::IdentityStore> ids_;
-  std::unique_ptr<storage::SqliteEngine> engine_;
-  std::unique_ptr<catalog::CatalogService> catalog_;
-  std::unique_ptr<classify::Classifier> classifier_;
-  std::unique_ptr<governance::ClassificationService> classification_;
-  std::unique_ptr<security::IdentityService> identity_;
-  std::unique_ptr<security::Policy> policy_;
-  std::unique_ptr<access::AccessService> access_;
   std::unique_ptr<audit::AuditLog> audit_;
   std::unique_ptr<SandboxService> sandbox_;
   security::Principal admin_, consumer_;

@@ -1,27 +1,17 @@
 #include <gtest/gtest.h>
-#include <unistd.h>
 
-#include <filesystem>
-
-#include "catalog/catalog_service.h"
-#include "access/access_service.h"
-#include "classify/classifier.h"
-#include "masking/key_ring.h"
-#include "share/delivery_file.h"
+#include "access/access_test_util.h"
 #include "core/clock.h"
 #include "share/catalog_export.h"
+#include "share/delivery_file.h"
 #include "share/resource_catalog_service.h"
 #include "share/sharing_service.h"
 #include "standards/national_ids.h"
-#include "storage/governance_store.h"
-#include "storage/identity_store.h"
 #include "storage/share_store.h"
-#include "storage/sqlite/sqlite_engine.h"
 
 namespace citydata::share {
 namespace {
 
-namespace fs = std::filesystem;
 using nlohmann::json;
 
 security::Principal User(const std::string& name, const std::string& dept, security::Role role) {
@@ -33,41 +23,22 @@ security::Principal User(const std::string& name, const std::string& dept, secur
   return p;
 }
 
-class ShareTest : public ::testing::Test {
+class ShareTest : public access::testing::AccessFixture {
  protected:
   void SetUp() override {
-    dir_ = fs::temp_directory_path() / ("citydata_share_" + std::to_string(::getpid()));
-    fs::remove_all(dir_);
-    fs::create_directories(dir_ / "zones");
-    meta_ = std::move(storage::OpenSqliteMetaStore((dir_ / "meta.db").string()).value());
-    gov_ = std::move(storage::OpenSqliteGovernanceStore((dir_ / "gov.db").string()).value());
-    ids_ = std::move(storage::OpenSqliteIdentityStore((dir_ / "id.db").string()).value());
+    OpenStack("share");
     store_ = std::move(storage::OpenSqliteShareStore((dir_ / "share.db").string()).value());
-    engine_ = std::move(storage::SqliteEngine::Open((dir_ / "zones").string()).value());
-    catalog_ = std::make_unique<catalog::CatalogService>(*meta_, *engine_);
-    classifier_ = std::move(classify::Classifier::Create().value());
-    classification_ =
-        std::make_unique<governance::ClassificationService>(*gov_, *meta_, *engine_, *classifier_);
-    policy_ = std::make_unique<security::Policy>(*ids_);
     service_ =
         std::make_unique<ResourceCatalogService>(*store_, *catalog_, *classification_, *policy_);
-    identity_ = std::make_unique<security::IdentityService>(*ids_, *meta_);
-    access_ = std::make_unique<access::AccessService>(
-        *policy_, *meta_, *gov_, *engine_, *catalog_, *classification_,
-        std::make_shared<const masking::Masker>(
-            masking::KeyRing::OpenWithMasterKey(dir_, std::string(64, 'a')).value().versions()));
-    engine_->SetTransformCompiler(access_->TransformCompiler());
     sharing_ = std::make_unique<SharingService>(*store_, *service_, *identity_, *ids_, *policy_,
                                                 *access_, *engine_);
-    ASSERT_TRUE(meta_->AddDepartment({"gaj", "市公安局", ""}).ok());
-    ASSERT_TRUE(meta_->AddDepartment({"mzj", "市民政局", ""}).ok());
     Load(people_, "gaj", "户籍人口", true);
     Load(places_, "mzj", "养老机构", false);
   }
   void TearDown() override {
+    sharing_.reset();
     service_.reset();
-    engine_.reset();
-    fs::remove_all(dir_);
+    AccessFixture::TearDown();
   }
 
   // A dataset of 100 rows: an ID-number column (general-4) when `sensitive`, a district
@@ -106,25 +77,14 @@ class ShareTest : public ::testing::Test {
     return r;
   }
 
-  fs::path dir_;
   DatasetName people_{Zone::kRaw, "people"};
   DatasetName places_{Zone::kRaw, "places"};
   security::Principal gaj_ = User("pat", "gaj", security::Role::kProvider);
   security::Principal mzj_ = User("may", "mzj", security::Role::kProvider);
   security::Principal steward_ = User("sam", "", security::Role::kSteward);
   security::Principal consumer_ = User("cal", "mzj", security::Role::kConsumer);
-  std::unique_ptr<storage::MetaStore> meta_;
-  std::unique_ptr<storage::GovernanceStore> gov_;
-  std::unique_ptr<storage::IdentityStore> ids_;
   std::unique_ptr<storage::ShareStore> store_;
-  std::unique_ptr<storage::SqliteEngine> engine_;
-  std::unique_ptr<catalog::CatalogService> catalog_;
-  std::unique_ptr<classify::Classifier> classifier_;
-  std::unique_ptr<governance::ClassificationService> classification_;
-  std::unique_ptr<security::Policy> policy_;
   std::unique_ptr<ResourceCatalogService> service_;
-  std::unique_ptr<security::IdentityService> identity_;
-  std::unique_ptr<access::AccessService> access_;
   std::unique_ptr<SharingService> sharing_;
 };
 
