@@ -1,5 +1,6 @@
 // Security vocabulary shared by the pages: roles, levels (GB/T 43697-2024) and their colours, the
 // sensitive-data categories the classifier knows, audit outcomes.
+import { ElMessage } from 'element-plus';
 import { t } from './i18n/index.js';
 import { LEVELS } from './session.js';
 
@@ -46,3 +47,14 @@ export function credentialState(item) {
   return 'active';
 }
 export const STATE_TAGS = { active: 'success', expired: 'info', revoked: 'danger' };
+
+// Copies a secret shown once (a token, an app key or secret) and says whether it worked;
+// without a clipboard (plain HTTP off localhost) the user copies it by hand.
+export async function copySecret(text) {
+  try {
+    await navigator.clipboard.writeText(text);
+    ElMessage.success(t('tokens.copied'));
+  } catch {
+    ElMessage.warning(t('tokens.copyFailed'));
+  }
+}
