@@ -121,30 +121,12 @@ Result<bool> ServiceCatalog::Owns(const security::Principal& who,
 
 Result<std::vector<std::string>> ServiceCatalog::ReadableColumns(const security::Principal& who,
                                                                  const storage::DatasetMeta& meta) {
-  if (!security::Policy::MayEver(who, security::Action::kReadData)) {
-    return PermissionDenied("the " + std::string(security::RoleName(who.role)) +
-                            " role may not read data");
-  }
-  ASSIGN_OR_RETURN(bool owns, Owns(who, meta));
-  if (owns) return std::vector<std::string>();
-  ASSIGN_OR_RETURN(auto grants, policy_.GrantsInForce(who));
-  bool granted = false;
-  bool every_column = false;
-  std::vector<std::string> columns;
-  for (const auto& g : grants) {
-    if (g.dataset != meta.name || (g.delivery_mode != "api" && !g.delivery_mode.empty())) continue;
-    granted = true;
-    every_column = every_column || g.columns.empty();
-    columns.insert(columns.end(), g.columns.begin(), g.columns.end());
-  }
-  if (!granted) {
-    return PermissionDenied("no grant in force with delivery mode 'api' lets " + who.name +
-                            " read " + meta.name.ToString() +
-                            " (file and sandbox grants do not cover service calls): "
-                            "request the resource for API delivery");
-  }
-  if (every_column) columns.clear();
-  return columns;
+  // The policy's read decision: owners and platform-wide roles read every column, others
+  // only what their api grants cover (file and sandbox grants do not admit reads).
+  security::DatasetRef ref{meta.name, meta.dept_code};
+  ASSIGN_OR_RETURN(auto decision, policy_.Decide(who, security::Action::kReadData, &ref));
+  RETURN_IF_ERROR(security::ToStatus(decision));
+  return decision.columns;
 }
 
 Status ServiceCatalog::Complete(const security::Principal& who, const storage::DatasetMeta& meta,
