@@ -70,7 +70,6 @@ struct RequestFilter {
   std::string consumer_id;
   std::string dept;
   std::string state;
-  std::string resource_id;
   int64_t limit = 50;
   int64_t offset = 0;
 };

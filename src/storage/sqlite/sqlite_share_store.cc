@@ -272,12 +272,11 @@ class SqliteShareStore final : public ShareStore {
     std::lock_guard lock(mu_);
     const std::string where =
         " WHERE (?1 = '' OR consumer_id = ?1) AND (?2 = '' OR dept = ?2) AND "
-        "(?3 = '' OR state = ?3) AND (?4 = '' OR resource_id = ?4)";
+        "(?3 = '' OR state = ?3)";
     auto bind = [&](sqlite3_stmt* s) {
       BindText(s, 1, filter.consumer_id);
       BindText(s, 2, filter.dept);
       BindText(s, 3, filter.state);
-      BindText(s, 4, filter.resource_id);
     };
     ASSIGN_OR_RETURN(StmtPtr count,
                      sqlite::Prepare(db_.get(), "SELECT count(*) FROM requests" + where));
@@ -286,10 +285,10 @@ class SqliteShareStore final : public ShareStore {
     int64_t total = sqlite3_column_int64(count.get(), 0);
     ASSIGN_OR_RETURN(StmtPtr s, sqlite::Prepare(db_.get(), std::string(kRequestSelect) + where +
                                                                " ORDER BY created_at DESC, id "
-                                                               "LIMIT ?5 OFFSET ?6"));
+                                                               "LIMIT ?4 OFFSET ?5"));
     bind(s.get());
-    sqlite3_bind_int64(s.get(), 5, filter.limit);
-    sqlite3_bind_int64(s.get(), 6, filter.offset);
+    sqlite3_bind_int64(s.get(), 4, filter.limit);
+    sqlite3_bind_int64(s.get(), 5, filter.offset);
     std::vector<RequestRecord> out;
     int rc = SQLITE_ROW;
     while ((rc = sqlite3_step(s.get())) == SQLITE_ROW) out.push_back(ReadRequest(s.get()));
