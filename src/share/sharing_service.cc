@@ -42,6 +42,14 @@ storage::RequestRecord ToRecord(const ShareRequest& r) {
 
 bool IsAdmin(const security::Principal& who) { return who.role == security::Role::kAdmin; }
 
+Status CheckText(const std::string& text, const char* what) {
+  if (text.size() > kMaxText) {
+    return InvalidArgument(std::string("the ") + what + " is longer than " +
+                           std::to_string(kMaxText) + " bytes");
+  }
+  return Status::Ok();
+}
+
 }  // namespace
 
 json ToJson(const ShareRequest& r, const std::string& now) {
@@ -115,6 +123,7 @@ Result<ShareRequest> SharingService::Request(const security::Principal& who,
   ASSIGN_OR_RETURN(auto allowed, policy_.Decide(who, security::Action::kRequestData));
   RETURN_IF_ERROR(security::ToStatus(allowed));
   if (input.purpose.empty()) return InvalidArgument("a request states its purpose");
+  RETURN_IF_ERROR(CheckText(input.purpose, "purpose"));
   if (input.days < 1 || input.days > kMaxDays) {
     return InvalidArgument("the period is 1 to " + std::to_string(kMaxDays) + " days");
   }
@@ -263,6 +272,7 @@ Result<ShareRequest> SharingService::Approve(const security::Principal& who, con
                            std::to_string(request.privacy_budget) +
                            " requested) to an epsilon > 0, not raise or remove it");
   }
+  RETURN_IF_ERROR(CheckText(input.note, "note"));
   request.reason = input.note;
   // Claim the request before granting, so that a concurrent decision cannot leave a
   // grant in force for a request someone else decided.
@@ -286,6 +296,7 @@ Result<ShareRequest> SharingService::Reject(const security::Principal& who, cons
                             "' decide requests for its resources");
   }
   if (reason.empty()) return InvalidArgument("a rejection states its reason");
+  RETURN_IF_ERROR(CheckText(reason, "reason"));
   if (request.state != kPending) {
     return FailedPrecondition("request " + id + " is already " + request.state);
   }

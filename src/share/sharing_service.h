@@ -49,6 +49,8 @@ inline constexpr std::chrono::hours kDeadline{14 * 24};
 inline constexpr std::chrono::hours kEmergencyDeadline{1};
 // The longest period a request may ask for.
 inline constexpr int64_t kMaxDays = 366;
+// The longest purpose, note or reason, in bytes (about 650 Chinese characters).
+inline constexpr size_t kMaxText = 2000;
 
 struct RequestInput {
   std::string resource;             // id or code of a published resource

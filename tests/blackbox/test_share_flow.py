@@ -243,7 +243,8 @@ class ShareFlowTest(ServerTest):
     def test_reject_bad_requests_and_who_may_ask(self):
         for fields, message in (({"purpose": ""}, "purpose"), ({"fields": ["无此项"]}, "无此项"),
                                 ({"days": 0}, "period"), ({"delivery_mode": "fax"}, "delivery"),
-                                ({"days": "ten"}, "days"), ({"emergency": "yes"}, "emergency")):
+                                ({"days": "ten"}, "days"), ({"emergency": "yes"}, "emergency"),
+                                ({"purpose": "长" * 1000}, "longer than"), ({"fields": "姓名"}, "array")):
             status, _, body = self.ask(self.hukou, **fields)
             self.assertEqual(status, 400, (fields, body))
             self.assertIn(message, body["error"]["message"])
