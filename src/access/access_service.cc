@@ -114,7 +114,7 @@ Result<std::vector<ColumnAccess>> AccessService::Columns(const security::Princip
 
 Result<DatasetAccess> AccessService::Resolve(const security::Principal& who,
                                              const DatasetName& dataset) {
-  ASSIGN_OR_RETURN(auto meta, meta_.GetDataset(dataset));
+  ASSIGN_OR_RETURN(auto meta, meta_.GetDatasetSchema(dataset));
   if (!meta) return NotFound("dataset " + dataset.ToString() + " does not exist");
   security::DatasetRef ref{dataset, meta->dept_code};
   ASSIGN_OR_RETURN(auto decision, policy_.Decide(who, security::Action::kReadData, &ref));
@@ -128,7 +128,7 @@ Result<DatasetAccess> AccessService::Resolve(const security::Principal& who,
 Result<DatasetAccess> AccessService::ResolveWithColumns(const security::Principal& who,
                                                         const DatasetName& dataset,
                                                         const std::vector<std::string>& columns) {
-  ASSIGN_OR_RETURN(auto meta, meta_.GetDataset(dataset));
+  ASSIGN_OR_RETURN(auto meta, meta_.GetDatasetSchema(dataset));
   if (!meta) return NotFound("dataset " + dataset.ToString() + " does not exist");
   DatasetAccess out;
   ASSIGN_OR_RETURN(out.columns, Columns(who, *meta, columns));
@@ -137,6 +137,17 @@ Result<DatasetAccess> AccessService::ResolveWithColumns(const security::Principa
 }
 
 namespace {
+
+// The view a scope shows of `dataset` read through `columns`.
+storage::DatasetView ViewOf(const DatasetName& dataset, const std::vector<ColumnAccess>& columns) {
+  storage::DatasetView view;
+  view.dataset = dataset;
+  for (const auto& c : columns) {
+    bool keep = c.op.kind == masking::OperatorKind::kKeep;
+    view.columns.push_back({c.name, keep ? "" : TransformSpec(c)});
+  }
+  return view;
+}
 
 // The view a scope shows of a resolved dataset; nullopt (the dataset does not exist
 // for the query) when it could not be resolved for want of the dataset or the right.
@@ -149,13 +160,7 @@ Result<std::optional<storage::DatasetView>> ViewOf(const DatasetName& dataset,
     }
     return access.status();
   }
-  storage::DatasetView view;
-  view.dataset = dataset;
-  for (const auto& c : access->columns) {
-    bool keep = c.op.kind == masking::OperatorKind::kKeep;
-    view.columns.push_back({c.name, keep ? "" : TransformSpec(c)});
-  }
-  return std::optional<storage::DatasetView>(std::move(view));
+  return std::optional<storage::DatasetView>(ViewOf(dataset, access->columns));
 }
 
 }  // namespace
@@ -177,6 +182,19 @@ storage::ReadScope AccessService::ScopeForDataset(const security::Principal& who
       -> Result<std::optional<storage::DatasetView>> {
     if (named != dataset) return std::optional<storage::DatasetView>();
     return ViewOf(named, ResolveWithColumns(who, named, columns));
+  };
+  return scope;
+}
+
+Result<storage::ReadScope> AccessService::ScopeForDataset(const security::Principal& who,
+                                                          const storage::DatasetMeta& meta,
+                                                          const std::vector<std::string>& columns) {
+  ASSIGN_OR_RETURN(auto visible, Columns(who, meta, columns));
+  storage::ReadScope scope;
+  scope.resolve = [view = ViewOf(meta.name, visible)](const DatasetName& named)
+      -> Result<std::optional<storage::DatasetView>> {
+    if (named != view.dataset) return std::optional<storage::DatasetView>();
+    return std::optional<storage::DatasetView>(view);
   };
   return scope;
 }

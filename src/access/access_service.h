@@ -45,7 +45,7 @@ struct ColumnAccess {
 // A readable dataset as one reader sees it: its visible columns (granted ones, in
 // storage order).
 struct DatasetAccess {
-  storage::DatasetMeta meta;
+  storage::DatasetMeta meta;  // without column profiles (MetaStore::GetDatasetSchema)
   std::vector<ColumnAccess> columns;
   bool masked() const;  // any visible column not kept
 };
@@ -88,6 +88,11 @@ class AccessService {
   // contract (the caller has checked the right to read).
   storage::ReadScope ScopeForDataset(const security::Principal& who, const DatasetName& dataset,
                                      std::vector<std::string> columns);
+  // The same for a dataset whose metadata the caller has just read: the view is
+  // resolved now, from `meta`, rather than when the query is prepared.
+  Result<storage::ReadScope> ScopeForDataset(const security::Principal& who,
+                                             const storage::DatasetMeta& meta,
+                                             const std::vector<std::string>& columns);
 
   // The dataset's metadata with every column's profile values (min, max, top values)
   // as `who` would see them, and only the columns `who` may see when `who` reads the

@@ -74,7 +74,7 @@ class AccessTest : public testing::AccessFixture {
 };
 
 TEST_F(AccessTest, ColumnsAreClassifiedByTheirValuesWhateverTheirNames) {
-  auto grade = classification_->Get(people_).value().value();
+  auto grade = *classification_->Get(people_).value();
   EXPECT_EQ(grade.grade, Level::kGeneral4);
   std::map<std::string, std::string> categories;
   for (const auto& c : grade.columns) categories[c.name] = c.category;

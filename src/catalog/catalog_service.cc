@@ -56,6 +56,12 @@ Result<storage::DatasetMeta> CatalogService::Get(const DatasetName& name) {
   return std::move(*meta);
 }
 
+Result<storage::DatasetMeta> CatalogService::GetSchema(const DatasetName& name) {
+  ASSIGN_OR_RETURN(auto meta, meta_.GetDatasetSchema(name));
+  if (!meta) return NotFound("dataset " + name.ToString() + " does not exist");
+  return std::move(*meta);
+}
+
 Result<storage::DatasetMeta> CatalogService::Describe(const DatasetName& name,
                                                       const DatasetPatch& patch) {
   ASSIGN_OR_RETURN(storage::DatasetMeta meta, Get(name));

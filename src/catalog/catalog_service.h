@@ -51,6 +51,8 @@ class CatalogService {
   Result<DatasetPage> Search(storage::DatasetFilter filter);
   // NotFound when the dataset is not in the catalog.
   Result<storage::DatasetMeta> Get(const DatasetName& name);
+  // The same without column profiles and sketches (MetaStore::GetDatasetSchema).
+  Result<storage::DatasetMeta> GetSchema(const DatasetName& name);
   Result<storage::DatasetMeta> Describe(const DatasetName& name, const DatasetPatch& patch);
 
   Result<std::vector<storage::JobRecord>> Jobs(const DatasetName& name, int64_t limit);

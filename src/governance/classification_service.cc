@@ -164,11 +164,23 @@ Status ClassificationService::Store(const DatasetGrade& grade) {
       {kClassificationKind, grade.dataset.ToString(), ToJson(grade).dump(), NowIso()});
 }
 
-Result<std::optional<DatasetGrade>> ClassificationService::Get(const DatasetName& dataset) {
-  ASSIGN_OR_RETURN(auto record, store_.GetStandard(kClassificationKind, dataset.ToString()));
-  if (!record) return std::optional<DatasetGrade>();
+Result<std::shared_ptr<const DatasetGrade>> ClassificationService::Get(const DatasetName& dataset) {
+  const std::string key = dataset.ToString();
+  ASSIGN_OR_RETURN(auto record, store_.GetStandard(kClassificationKind, key));
+  {
+    std::lock_guard lock(parsed_mu_);
+    if (!record) {
+      parsed_.erase(key);
+      return std::shared_ptr<const DatasetGrade>();
+    }
+    auto it = parsed_.find(key);
+    if (it != parsed_.end() && it->second.json == record->json) return it->second.grade;
+  }
   ASSIGN_OR_RETURN(auto grade, GradeFromJson(record->json));
-  return std::optional<DatasetGrade>(std::move(grade));
+  auto shared = std::make_shared<const DatasetGrade>(std::move(grade));
+  std::lock_guard lock(parsed_mu_);
+  parsed_[key] = Parsed{std::move(record->json), shared};
+  return shared;
 }
 
 Result<DatasetGrade> ClassificationService::Decide(const DatasetName& dataset,
@@ -184,9 +196,10 @@ Result<DatasetGrade> ClassificationService::Decide(const DatasetName& dataset,
   if (!stored) {
     return FailedPrecondition(dataset.ToString() + " has not been classified yet: run classify");
   }
-  auto col = std::find_if(stored->columns.begin(), stored->columns.end(),
+  DatasetGrade edited = *stored;
+  auto col = std::find_if(edited.columns.begin(), edited.columns.end(),
                           [&](const ColumnGrade& c) { return c.name == column; });
-  if (col == stored->columns.end()) {
+  if (col == edited.columns.end()) {
     return NotFound(dataset.ToString() + " has no column '" + column + "'");
   }
   ASSIGN_OR_RETURN(auto policy, CurrentPolicy());
@@ -200,7 +213,7 @@ Result<DatasetGrade> ClassificationService::Decide(const DatasetName& dataset,
   col->reason = reason;
   col->decided_by = who;
   col->decided_at = NowIso();
-  ASSIGN_OR_RETURN(auto grade, Regrade(std::move(*stored), policy));
+  ASSIGN_OR_RETURN(auto grade, Regrade(std::move(edited), policy));
   RETURN_IF_ERROR(Store(grade));
   return grade;
 }

@@ -14,6 +14,8 @@
 // Thread safety: safe to use from many threads; runs on one dataset are serialized.
 #pragma once
 
+#include <map>
+#include <memory>
 #include <mutex>
 #include <optional>
 #include <string>
@@ -64,8 +66,10 @@ class ClassificationService {
 
   // Classifies and grades the dataset now. NotFound for an unknown dataset.
   Result<DatasetGrade> Classify(const DatasetName& dataset);
-  // The stored result; nullopt when the dataset was never classified.
-  Result<std::optional<DatasetGrade>> Get(const DatasetName& dataset);
+  // The stored result; null when the dataset was never classified. Every read of data
+  // asks for it, so the parsed form of each dataset's stored document is kept and
+  // reused while the stored document stays the same.
+  Result<std::shared_ptr<const DatasetGrade>> Get(const DatasetName& dataset);
   // A steward's decision on one column: `category` (empty keeps the one in force) and
   // `level` (empty: the policy's level for the category). InvalidArgument without a
   // reason or with an unknown category or level.
@@ -89,6 +93,12 @@ class ClassificationService {
   storage::Engine& engine_;
   const classify::Classifier& classifier_;
   std::mutex mu_;  // serializes read-modify-write of stored classifications
+  struct Parsed {
+    std::string json;
+    std::shared_ptr<const DatasetGrade> grade;
+  };
+  std::mutex parsed_mu_;
+  std::map<std::string, Parsed> parsed_;  // GUARDED_BY(parsed_mu_), by dataset name
 };
 
 }  // namespace citydata::governance

@@ -166,7 +166,7 @@ Status ServiceCatalog::Complete(const security::Principal& who, const storage::D
   }
   storage::QueryParams params{{"_limit", int64_t{0}}, {"_offset", int64_t{0}}};
   for (const auto& p : d.params) params[p.name] = std::monostate{};
-  storage::ReadScope scope = access_.ScopeForDataset(who, d.dataset, {});
+  ASSIGN_OR_RETURN(storage::ReadScope scope, access_.ScopeForDataset(who, meta, {}));
   auto probe = engine_.Query("SELECT * FROM (\n" + d.query + "\n) LIMIT :_limit OFFSET :_offset",
                              {}, &scope, params);
   if (!probe.ok()) {
@@ -271,7 +271,7 @@ Result<CallResult> ServiceCatalog::Call(const security::Principal& who, const st
 
 Result<CallResult> ServiceCatalog::Run(const security::Principal& who, const ServiceDefinition& d,
                                        const CallRequest& request) {
-  ASSIGN_OR_RETURN(auto meta, catalog_.Get(d.dataset));
+  ASSIGN_OR_RETURN(auto meta, catalog_.GetSchema(d.dataset));
   ASSIGN_OR_RETURN(std::vector<std::string> granted, ReadableColumns(who, meta));
   auto may_read = [&](const std::string& column) { return granted.empty() || Contains(granted, column); };
   std::vector<std::string> offered = Names(d.fields);
@@ -336,7 +336,7 @@ Result<CallResult> ServiceCatalog::Run(const security::Principal& who, const Ser
   // One row more than the page tells whether a next page exists.
   params["_limit"] = out.limit + 1;
   params["_offset"] = out.offset;
-  storage::ReadScope scope = access_.ScopeForDataset(who, d.dataset, scope_columns);
+  ASSIGN_OR_RETURN(storage::ReadScope scope, access_.ScopeForDataset(who, meta, scope_columns));
   std::string sql = d.query.empty() ? DatasetQuery(d, fields, params, false) : WrapQuery(d, fields, false);
   storage::QueryLimits limits;
   limits.max_rows = out.limit + 1;

@@ -213,7 +213,8 @@ Result<std::vector<InformationItem>> ResourceCatalogService::ItemsFor(
   };
   if (!graded || !covers(*graded)) {
     // Never classified, or columns added since: grade the dataset as it is now.
-    ASSIGN_OR_RETURN(graded, classification_.Classify(meta.name));
+    ASSIGN_OR_RETURN(auto classified, classification_.Classify(meta.name));
+    graded = std::make_shared<const governance::DatasetGrade>(std::move(classified));
   }
   grade = graded->grade;
   std::vector<InformationItem> items;

@@ -118,6 +118,9 @@ class MetaStore {
   // returned); columns are replaced as a whole.
   virtual Result<int64_t> PutDataset(const DatasetMeta& meta) = 0;
   virtual Result<std::optional<DatasetMeta>> GetDataset(const DatasetName& name) = 0;
+  // The same without column profiles and sketches: what reading the data needs (every
+  // governed read asks for it).
+  virtual Result<std::optional<DatasetMeta>> GetDatasetSchema(const DatasetName& name) = 0;
   // Matching datasets (without column profiles and sketches) and the total match count.
   virtual Result<std::pair<std::vector<DatasetMeta>, int64_t>> ListDatasets(
       const DatasetFilter& filter) = 0;

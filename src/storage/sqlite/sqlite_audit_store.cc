@@ -130,11 +130,11 @@ class SqliteAuditStore final : public AuditStore {
     std::lock_guard lock(read_mu_);
     AuditPage page;
     ASSIGN_OR_RETURN(StmtPtr count,
-                     sqlite::Prepare(reader_.get(), "SELECT count(*) FROM audit_log" + where));
+                     reader_.Prepare("SELECT count(*) FROM audit_log" + where));
     BindParams(count.get(), params);
     if (sqlite3_step(count.get()) != SQLITE_ROW) return sqlite::Error(reader_.get(), "audit count");
     page.total = sqlite3_column_int64(count.get(), 0);
-    ASSIGN_OR_RETURN(StmtPtr s, sqlite::Prepare(reader_.get(), kSelect + where +
+    ASSIGN_OR_RETURN(StmtPtr s, reader_.Prepare(kSelect + where +
                                                                    " ORDER BY seq DESC LIMIT ? "
                                                                    "OFFSET ?"));
     BindParams(s.get(), params);
@@ -150,7 +150,7 @@ class SqliteAuditStore final : public AuditStore {
 
   Status Scan(int64_t from_seq, const std::function<Status(const AuditRecord&)>& fn) override {
     std::lock_guard lock(read_mu_);
-    ASSIGN_OR_RETURN(StmtPtr s, sqlite::Prepare(reader_.get(), std::string(kSelect) +
+    ASSIGN_OR_RETURN(StmtPtr s, reader_.Prepare(std::string(kSelect) +
                                                                    " WHERE seq >= ? ORDER BY seq"));
     sqlite3_bind_int64(s.get(), 1, from_seq);
     return ForEachRow(s.get(), fn);
@@ -158,7 +158,7 @@ class SqliteAuditStore final : public AuditStore {
 
   Result<std::optional<AuditRecord>> Head() override {
     std::lock_guard lock(read_mu_);
-    ASSIGN_OR_RETURN(StmtPtr s, sqlite::Prepare(reader_.get(), std::string(kSelect) +
+    ASSIGN_OR_RETURN(StmtPtr s, reader_.Prepare(std::string(kSelect) +
                                                                    " ORDER BY seq DESC LIMIT 1"));
     std::optional<AuditRecord> head;
     RETURN_IF_ERROR(ForEachRow(s.get(), [&](const AuditRecord& r) {
@@ -170,7 +170,7 @@ class SqliteAuditStore final : public AuditStore {
 
   Result<int64_t> Count() override {
     std::lock_guard lock(read_mu_);
-    ASSIGN_OR_RETURN(StmtPtr s, sqlite::Prepare(reader_.get(), "SELECT count(*) FROM audit_log"));
+    ASSIGN_OR_RETURN(StmtPtr s, reader_.Prepare("SELECT count(*) FROM audit_log"));
     if (sqlite3_step(s.get()) != SQLITE_ROW) return sqlite::Error(reader_.get(), "audit count");
     return sqlite3_column_int64(s.get(), 0);
   }
@@ -187,7 +187,7 @@ class SqliteAuditStore final : public AuditStore {
   // REQUIRES: write_mu_ held, inside a transaction.
   Status InsertBatch(const std::vector<AuditRecord>& batch) {
     ASSIGN_OR_RETURN(StmtPtr last,
-                     sqlite::Prepare(writer_.get(), "SELECT coalesce(max(seq), 0) FROM audit_log"));
+                     writer_.Prepare("SELECT coalesce(max(seq), 0) FROM audit_log"));
     if (sqlite3_step(last.get()) != SQLITE_ROW) return sqlite::Error(writer_.get(), "audit head");
     int64_t head = sqlite3_column_int64(last.get(), 0);
     if (batch.front().seq != head + 1) {
@@ -195,7 +195,7 @@ class SqliteAuditStore final : public AuditStore {
                       " but the log ends at seq " + std::to_string(head) +
                       ": is another writer using this audit file?");
     }
-    ASSIGN_OR_RETURN(StmtPtr s, sqlite::Prepare(writer_.get(),
+    ASSIGN_OR_RETURN(StmtPtr s, writer_.Prepare(
                                                 "INSERT INTO audit_log VALUES (?, ?, ?, ?, ?, ?, "
                                                 "?, ?, ?, ?, ?, ?, ?, ?, ?)"));
     for (const AuditRecord& r : batch) {
@@ -206,9 +206,9 @@ class SqliteAuditStore final : public AuditStore {
   }
 
   std::mutex write_mu_;
-  DbPtr writer_;  // GUARDED_BY(write_mu_)
+  sqlite::Connection writer_;  // GUARDED_BY(write_mu_)
   std::mutex read_mu_;
-  DbPtr reader_;  // GUARDED_BY(read_mu_)
+  sqlite::Connection reader_;  // GUARDED_BY(read_mu_)
 };
 
 // synchronous=FULL: a committed batch is on disk before Flush reports it durable, so a

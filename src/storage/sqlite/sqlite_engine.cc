@@ -23,7 +23,7 @@ constexpr int kMaxSqlBytes = 1 << 20;
 constexpr int kMaxExprDepth = 200;
 // A user connection holding more TEMP views than this (one per distinct scope of a
 // dataset it served) is closed instead of pooled, which drops them.
-constexpr int64_t kMaxTempViews = 512;
+constexpr size_t kMaxTempViews = 512;
 
 std::string_view DeclaredType(ColumnType type) {
   switch (type) {
@@ -235,13 +235,14 @@ bool OnlyTrivia(std::string_view tail) {
 
 class SqliteEngine::Lease {
  public:
-  Lease(SqliteEngine* engine, Reader kind, DbPtr db)
-      : engine_(engine), kind_(kind), db_(std::move(db)) {}
+  Lease(SqliteEngine* engine, Reader kind, PooledReader reader)
+      : engine_(engine), kind_(kind), reader_(std::move(reader)) {}
   ~Lease() {
-    sqlite3_progress_handler(db_.get(), 0, nullptr, nullptr);
-    engine_->ReleaseReader(kind_, std::move(db_), discard_);
+    sqlite3_progress_handler(reader_.db.get(), 0, nullptr, nullptr);
+    engine_->ReleaseReader(kind_, std::move(reader_), discard_);
   }
-  sqlite3* db() const { return db_.get(); }
+  sqlite3* db() const { return reader_.db.get(); }
+  std::unordered_set<std::string>& temp_views() { return reader_.temp_views; }
   void Discard() { discard_ = true; }
   // The state of the user authorizers, valid while the lease (and so its statement)
   // lives.
@@ -251,7 +252,7 @@ class SqliteEngine::Lease {
  private:
   SqliteEngine* engine_;
   Reader kind_;
-  DbPtr db_;
+  PooledReader reader_;
   bool discard_ = false;
   sqlite::ReadAudit read_audit_;
 };
@@ -448,9 +449,9 @@ Result<std::unique_ptr<SqliteEngine::Lease>> SqliteEngine::AcquireReader(Reader 
   {
     std::lock_guard lock(pool_mu_);
     if (!idle.empty()) {
-      DbPtr db = std::move(idle.back());
+      PooledReader reader = std::move(idle.back());
       idle.pop_back();
-      return std::make_unique<Lease>(this, kind, std::move(db));
+      return std::make_unique<Lease>(this, kind, std::move(reader));
     }
   }
   ASSIGN_OR_RETURN(DbPtr db, OpenReader());
@@ -468,16 +469,16 @@ Result<std::unique_ptr<SqliteEngine::Lease>> SqliteEngine::AcquireReader(Reader 
     RETURN_IF_ERROR(sqlite::RegisterTransformFunction(db.get(), &transform_compiler_));
   }
   SetIdleAuthorizer(db.get(), kind == Reader::kInternal);
-  return std::make_unique<Lease>(this, kind, std::move(db));
+  return std::make_unique<Lease>(this, kind, PooledReader{std::move(db), {}});
 }
 
-void SqliteEngine::ReleaseReader(Reader kind, DbPtr db, bool discard) {
+void SqliteEngine::ReleaseReader(Reader kind, PooledReader reader, bool discard) {
   if (discard) return;
   // A user statement switched the authorizer; the next user sets its own.
-  SetIdleAuthorizer(db.get(), kind == Reader::kInternal);
+  SetIdleAuthorizer(reader.db.get(), kind == Reader::kInternal);
   std::lock_guard lock(pool_mu_);
   auto& idle = idle_readers_[static_cast<size_t>(kind)];
-  if (idle.size() < 16) idle.push_back(std::move(db));
+  if (idle.size() < 16) idle.push_back(std::move(reader));
 }
 
 Result<std::optional<Schema>> SqliteEngine::GetSchema(const DatasetName& dataset) {
@@ -568,22 +569,23 @@ Result<SqliteEngine::Select> SqliteEngine::PrepareScoped(std::string_view sql,
   ASSIGN_OR_RETURN(auto scoped, sqlite::RewriteForScope(sql, scope));
   ASSIGN_OR_RETURN(auto lease, AcquireReader(Reader::kUser));
   sqlite3* db = lease->db();
-  // The views are the engine's own statements: they run with writes to TEMP allowed
-  // and no authorizer, and the connection is read-only again before user SQL is seen.
-  sqlite3_set_authorizer(db, nullptr, nullptr);
-  std::string create = "PRAGMA query_only=OFF;";
-  for (const auto& view : scoped.views) create += view.create_sql + ";";
-  Status created = sqlite::Exec(db, create);
-  Status readonly = sqlite::Exec(db, "PRAGMA query_only=ON");
-  if (!created.ok() || !readonly.ok()) {
-    lease->Discard();
-    return created.ok() ? readonly : created;
+  std::string create;
+  for (const auto& view : scoped.views) {
+    if (!lease->temp_views().contains(view.name)) create += view.create_sql + ";";
   }
-  ASSIGN_OR_RETURN(StmtPtr count, sqlite::Prepare(db, "SELECT count(*) FROM temp.sqlite_master"));
-  if (sqlite3_step(count.get()) == SQLITE_ROW && sqlite3_column_int64(count.get(), 0) > kMaxTempViews) {
-    lease->Discard();
+  if (!create.empty()) {
+    // The views are the engine's own statements: they run with writes to TEMP allowed
+    // and no authorizer, and the connection is read-only again before user SQL is seen.
+    sqlite3_set_authorizer(db, nullptr, nullptr);
+    Status created = sqlite::Exec(db, "PRAGMA query_only=OFF;" + create);
+    Status readonly = sqlite::Exec(db, "PRAGMA query_only=ON");
+    if (!created.ok() || !readonly.ok()) {
+      lease->Discard();
+      return created.ok() ? readonly : created;
+    }
+    for (const auto& view : scoped.views) lease->temp_views().insert(view.name);
+    if (lease->temp_views().size() > kMaxTempViews) lease->Discard();
   }
-  count.reset();
   lease->read_audit().views = std::move(scoped.datasets);
   sqlite3_set_authorizer(db, sqlite::ScopedAuthorizer, &lease->read_audit());
   auto select = PrepareOn(std::move(lease), scoped.sql);

@@ -10,10 +10,11 @@
 
 #include <array>
 #include <condition_variable>
-#include <thread>
 #include <memory>
 #include <mutex>
 #include <string>
+#include <thread>
+#include <unordered_set>
 #include <vector>
 
 #include "storage/engine.h"
@@ -60,10 +61,17 @@ class SqliteEngine final : public Engine {
   // Who a read connection serves: user SQL may not see engine-internal tables (names
   // starting with "_": batch ids, quarantined batches); the engine's own scans may.
   enum class Reader { kUser, kInternal };
+  // A read connection and the names of the TEMP views created on it so far (a view's
+  // name changes with its definition, see sqlite_scope.h), so that a scope's views are
+  // created once per connection rather than once per query.
+  struct PooledReader {
+    sqlite::DbPtr db;
+    std::unordered_set<std::string> temp_views;
+  };
   Result<std::unique_ptr<Lease>> AcquireReader(Reader kind);
   // Returns a connection to its pool; `discard` closes it instead (e.g. once it holds
   // many TEMP views).
-  void ReleaseReader(Reader kind, sqlite::DbPtr db, bool discard);
+  void ReleaseReader(Reader kind, PooledReader reader, bool discard);
   // A prepared read-only statement and the pooled connection it runs on (declared first:
   // the statement is finalized before the connection goes back to the pool).
   struct Select {
@@ -93,7 +101,7 @@ class SqliteEngine final : public Engine {
   // waiting writers in-process and fair instead of spinning on busy timeouts.
   std::array<std::mutex, 4> zone_write_mu_;
   std::mutex pool_mu_;
-  std::array<std::vector<sqlite::DbPtr>, 2> idle_readers_;  // GUARDED_BY(pool_mu_), by Reader
+  std::array<std::vector<PooledReader>, 2> idle_readers_;  // GUARDED_BY(pool_mu_), by Reader
   std::mutex admin_mu_;
   sqlite::DbPtr admin_;  // GUARDED_BY(admin_mu_): stats and integrity checks, no authorizer
   std::mutex checkpoint_mu_;

@@ -68,7 +68,7 @@ class SqliteGovernanceStore final : public GovernanceStore {
     std::lock_guard lock(mu_);
     ASSIGN_OR_RETURN(
         StmtPtr s,
-        sqlite::Prepare(db_.get(), "INSERT OR REPLACE INTO standards VALUES (?, ?, ?, ?)"));
+        db_.Prepare("INSERT OR REPLACE INTO standards VALUES (?, ?, ?, ?)"));
     BindText(s.get(), 1, r.kind);
     BindText(s.get(), 2, r.id);
     BindText(s.get(), 3, r.json);
@@ -78,7 +78,7 @@ class SqliteGovernanceStore final : public GovernanceStore {
 
   Result<std::vector<StandardRecord>> ListStandards(const std::string& kind) override {
     std::lock_guard lock(mu_);
-    ASSIGN_OR_RETURN(StmtPtr s, sqlite::Prepare(db_.get(),
+    ASSIGN_OR_RETURN(StmtPtr s, db_.Prepare(
                                                 "SELECT kind, id, json, updated_at FROM "
                                                 "standards WHERE kind = ? ORDER BY id"));
     BindText(s.get(), 1, kind);
@@ -93,7 +93,7 @@ class SqliteGovernanceStore final : public GovernanceStore {
   Result<std::optional<StandardRecord>> GetStandard(const std::string& kind,
                                                     const std::string& id) override {
     std::lock_guard lock(mu_);
-    ASSIGN_OR_RETURN(StmtPtr s, sqlite::Prepare(db_.get(),
+    ASSIGN_OR_RETURN(StmtPtr s, db_.Prepare(
                                                 "SELECT kind, id, json, updated_at FROM "
                                                 "standards WHERE kind = ? AND id = ?"));
     BindText(s.get(), 1, kind);
@@ -108,7 +108,7 @@ class SqliteGovernanceStore final : public GovernanceStore {
   Status DeleteStandard(const std::string& kind, const std::string& id) override {
     std::lock_guard lock(mu_);
     ASSIGN_OR_RETURN(StmtPtr s,
-                     sqlite::Prepare(db_.get(), "DELETE FROM standards WHERE kind = ? AND id = ?"));
+                     db_.Prepare("DELETE FROM standards WHERE kind = ? AND id = ?"));
     BindText(s.get(), 1, kind);
     BindText(s.get(), 2, id);
     return sqlite::StepDone(db_.get(), s.get());
@@ -122,7 +122,7 @@ class SqliteGovernanceStore final : public GovernanceStore {
 
   Result<std::vector<ColumnMappingRecord>> GetColumnMappings(const DatasetName& d) override {
     std::lock_guard lock(mu_);
-    ASSIGN_OR_RETURN(StmtPtr s, sqlite::Prepare(db_.get(),
+    ASSIGN_OR_RETURN(StmtPtr s, db_.Prepare(
                                                 "SELECT column_name, element_id, confidence, "
                                                 "evidence, confirmed FROM column_mappings WHERE "
                                                 "zone = ? AND dataset = ? ORDER BY rowid"));
@@ -138,7 +138,7 @@ class SqliteGovernanceStore final : public GovernanceStore {
 
   Status PutQualityPlan(const QualityPlanRecord& p) override {
     std::lock_guard lock(mu_);
-    ASSIGN_OR_RETURN(StmtPtr s, sqlite::Prepare(db_.get(),
+    ASSIGN_OR_RETURN(StmtPtr s, db_.Prepare(
                                                 "INSERT OR REPLACE INTO quality_plans "
                                                 "VALUES (?, ?, ?, ?)"));
     BindDataset(s.get(), 1, p.dataset);
@@ -149,7 +149,7 @@ class SqliteGovernanceStore final : public GovernanceStore {
 
   Result<std::optional<QualityPlanRecord>> GetQualityPlan(const DatasetName& d) override {
     std::lock_guard lock(mu_);
-    ASSIGN_OR_RETURN(StmtPtr s, sqlite::Prepare(db_.get(),
+    ASSIGN_OR_RETURN(StmtPtr s, db_.Prepare(
                                                 "SELECT text, updated_at FROM "
                                                 "quality_plans WHERE zone = ? AND "
                                                 "dataset = ?"));
@@ -161,7 +161,7 @@ class SqliteGovernanceStore final : public GovernanceStore {
 
   Result<std::vector<QualityPlanRecord>> ListQualityPlans() override {
     std::lock_guard lock(mu_);
-    ASSIGN_OR_RETURN(StmtPtr s, sqlite::Prepare(db_.get(),
+    ASSIGN_OR_RETURN(StmtPtr s, db_.Prepare(
                                                 "SELECT zone, dataset, text, updated_at "
                                                 "FROM quality_plans ORDER BY zone, "
                                                 "dataset"));
@@ -175,7 +175,7 @@ class SqliteGovernanceStore final : public GovernanceStore {
 
   Status PutQualityRun(const QualityRunRecord& r) override {
     std::lock_guard lock(mu_);
-    ASSIGN_OR_RETURN(StmtPtr s, sqlite::Prepare(db_.get(), R"sql(
+    ASSIGN_OR_RETURN(StmtPtr s, db_.Prepare(R"sql(
 INSERT INTO quality_runs VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)
 ON CONFLICT (id) DO UPDATE SET finished_at = ?7, score = ?8, result = ?9, report = ?10)sql"));
     BindText(s.get(), 1, r.id);
@@ -193,7 +193,7 @@ ON CONFLICT (id) DO UPDATE SET finished_at = ?7, score = ?8, result = ?9, report
   Result<std::vector<QualityRunRecord>> ListQualityRuns(const DatasetName& d,
                                                         int64_t limit) override {
     std::lock_guard lock(mu_);
-    ASSIGN_OR_RETURN(StmtPtr s, sqlite::Prepare(db_.get(), std::string(kRunSelect) +
+    ASSIGN_OR_RETURN(StmtPtr s, db_.Prepare(std::string(kRunSelect) +
                                                                " WHERE zone = ? AND dataset = ? "
                                                                "ORDER BY started_at DESC, rowid "
                                                                "DESC LIMIT ?"));
@@ -207,7 +207,7 @@ ON CONFLICT (id) DO UPDATE SET finished_at = ?7, score = ?8, result = ?9, report
   Result<std::optional<QualityRunRecord>> GetQualityRun(const std::string& run_id) override {
     std::lock_guard lock(mu_);
     ASSIGN_OR_RETURN(StmtPtr s,
-                     sqlite::Prepare(db_.get(), std::string(kRunSelect) + " WHERE id = ?"));
+                     db_.Prepare(std::string(kRunSelect) + " WHERE id = ?"));
     BindText(s.get(), 1, run_id);
     if (sqlite3_step(s.get()) != SQLITE_ROW) return std::optional<QualityRunRecord>();
     return std::optional<QualityRunRecord>(ReadRun(s.get()));
@@ -225,12 +225,12 @@ ON CONFLICT (id) DO UPDATE SET finished_at = ?7, score = ?8, result = ?9, report
     constexpr const char* kWhere =
         " FROM quality_issues WHERE run_id = ?1 AND (?2 = '' OR rule_id = ?2)";
     ASSIGN_OR_RETURN(StmtPtr count,
-                     sqlite::Prepare(db_.get(), std::string("SELECT count(*)") + kWhere));
+                     db_.Prepare(std::string("SELECT count(*)") + kWhere));
     BindText(count.get(), 1, run_id);
     BindText(count.get(), 2, rule_id);
     sqlite3_step(count.get());
     int64_t total = sqlite3_column_int64(count.get(), 0);
-    ASSIGN_OR_RETURN(StmtPtr s, sqlite::Prepare(db_.get(), std::string("SELECT run_id, rule_id, "
+    ASSIGN_OR_RETURN(StmtPtr s, db_.Prepare(std::string("SELECT run_id, rule_id, "
                                                                        "row_id, key, value") +
                                                                kWhere +
                                                                " ORDER BY rule_id, row_id LIMIT ?3 "
@@ -250,7 +250,7 @@ ON CONFLICT (id) DO UPDATE SET finished_at = ?7, score = ?8, result = ?9, report
 
   Status PruneQualityIssues(const DatasetName& d, int64_t keep) override {
     std::lock_guard lock(mu_);
-    ASSIGN_OR_RETURN(StmtPtr s, sqlite::Prepare(db_.get(), R"sql(
+    ASSIGN_OR_RETURN(StmtPtr s, db_.Prepare(R"sql(
 DELETE FROM quality_issues WHERE run_id IN (
   SELECT id FROM quality_runs WHERE zone = ?1 AND dataset = ?2
   ORDER BY started_at DESC, rowid DESC LIMIT -1 OFFSET ?3))sql"));
@@ -262,12 +262,12 @@ DELETE FROM quality_issues WHERE run_id IN (
  private:
   // REQUIRES: mu_ held, inside a transaction.
   Status ReplaceMappings(const DatasetName& d, const std::vector<ColumnMappingRecord>& mappings) {
-    ASSIGN_OR_RETURN(StmtPtr del, sqlite::Prepare(db_.get(),
+    ASSIGN_OR_RETURN(StmtPtr del, db_.Prepare(
                                                   "DELETE FROM column_mappings WHERE "
                                                   "zone = ? AND dataset = ?"));
     BindDataset(del.get(), 1, d);
     RETURN_IF_ERROR(sqlite::StepDone(db_.get(), del.get()));
-    ASSIGN_OR_RETURN(StmtPtr ins, sqlite::Prepare(db_.get(),
+    ASSIGN_OR_RETURN(StmtPtr ins, db_.Prepare(
                                                   "INSERT INTO column_mappings VALUES "
                                                   "(?, ?, ?, ?, ?, ?, ?)"));
     for (const auto& m : mappings) {
@@ -286,7 +286,6 @@ DELETE FROM quality_issues WHERE run_id IN (
   // one multi-row INSERT each: a run may store millions of issues, and one statement
   // step per row costs about as much as the row itself.
   Status InsertIssues(const std::vector<QualityIssueRecord>& issues) {
-    constexpr size_t kIssuesPerInsert = 64;
     StmtPtr bulk, tail;
     size_t i = 0;
     if (issues.size() >= kIssuesPerInsert) {
@@ -300,10 +299,11 @@ DELETE FROM quality_issues WHERE run_id IN (
     return RunIssueInsert(tail.get(), issues.data() + i, issues.size() - i);
   }
 
+  // The full-size statement is kept prepared; a run's shorter tail is prepared once.
   Result<StmtPtr> PrepareIssueInsert(size_t rows) {
     std::string sql = "INSERT INTO quality_issues VALUES ";
     for (size_t r = 0; r < rows; ++r) sql += r == 0 ? "(?, ?, ?, ?, ?)" : ", (?, ?, ?, ?, ?)";
-    return sqlite::Prepare(db_.get(), sql);
+    return rows == kIssuesPerInsert ? db_.Prepare(sql) : sqlite::Prepare(db_.get(), sql);
   }
 
   Status RunIssueInsert(sqlite3_stmt* s, const QualityIssueRecord* issues, size_t rows) {
@@ -320,7 +320,8 @@ DELETE FROM quality_issues WHERE run_id IN (
   }
 
   std::mutex mu_;
-  DbPtr db_;  // GUARDED_BY(mu_)
+  static constexpr size_t kIssuesPerInsert = 64;
+  sqlite::Connection db_;  // GUARDED_BY(mu_)
 };
 
 }  // namespace

@@ -130,7 +130,7 @@ class SqliteIdentityStore final : public IdentityStore {
 
   Status AddUser(const UserRecord& user) override {
     std::lock_guard lock(mu_);
-    ASSIGN_OR_RETURN(StmtPtr s, sqlite::Prepare(db_.get(), "INSERT INTO users VALUES "
+    ASSIGN_OR_RETURN(StmtPtr s, db_.Prepare("INSERT INTO users VALUES "
                                                            "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"));
     BindUser(s.get(), user);
     Status st = sqlite::StepDone(db_.get(), s.get());
@@ -143,7 +143,7 @@ class SqliteIdentityStore final : public IdentityStore {
   Status UpdateUser(const UserRecord& user) override {
     std::lock_guard lock(mu_);
     ASSIGN_OR_RETURN(StmtPtr s,
-                     sqlite::Prepare(db_.get(), "UPDATE users SET name = ?2, dept_code = ?3, "
+                     db_.Prepare("UPDATE users SET name = ?2, dept_code = ?3, "
                                                 "role = ?4, clearance = ?5, password_hash = ?6, "
                                                 "disabled = ?7, failed_logins = ?8, "
                                                 "locked_until = ?9, created_at = ?10 "
@@ -164,7 +164,7 @@ class SqliteIdentityStore final : public IdentityStore {
 
   Result<std::vector<UserRecord>> ListUsers() override {
     std::lock_guard lock(mu_);
-    ASSIGN_OR_RETURN(StmtPtr s, sqlite::Prepare(db_.get(), std::string(kUserSelect) +
+    ASSIGN_OR_RETURN(StmtPtr s, db_.Prepare(std::string(kUserSelect) +
                                                                " ORDER BY name"));
     std::vector<UserRecord> out;
     while (sqlite3_step(s.get()) == SQLITE_ROW) out.push_back(ReadUser(s.get()));
@@ -174,7 +174,7 @@ class SqliteIdentityStore final : public IdentityStore {
   Status AddToken(const TokenRecord& t) override {
     std::lock_guard lock(mu_);
     ASSIGN_OR_RETURN(StmtPtr s,
-                     sqlite::Prepare(db_.get(), "INSERT INTO tokens VALUES (?, ?, ?, ?, ?, ?, ?, ?)"));
+                     db_.Prepare("INSERT INTO tokens VALUES (?, ?, ?, ?, ?, ?, ?, ?)"));
     BindText(s.get(), 1, t.id);
     BindText(s.get(), 2, t.user_id);
     BindText(s.get(), 3, t.name);
@@ -189,7 +189,7 @@ class SqliteIdentityStore final : public IdentityStore {
   Result<std::optional<TokenRecord>> FindTokenByHash(const std::string& hash) override {
     std::lock_guard lock(mu_);
     ASSIGN_OR_RETURN(StmtPtr s,
-                     sqlite::Prepare(db_.get(), std::string(kTokenSelect) + " WHERE hash = ?"));
+                     db_.Prepare(std::string(kTokenSelect) + " WHERE hash = ?"));
     BindText(s.get(), 1, hash);
     if (sqlite3_step(s.get()) != SQLITE_ROW) return std::optional<TokenRecord>();
     return std::optional<TokenRecord>(ReadToken(s.get()));
@@ -197,7 +197,7 @@ class SqliteIdentityStore final : public IdentityStore {
 
   Result<std::vector<TokenRecord>> ListTokens(const std::string& user_id) override {
     std::lock_guard lock(mu_);
-    ASSIGN_OR_RETURN(StmtPtr s, sqlite::Prepare(db_.get(), std::string(kTokenSelect) +
+    ASSIGN_OR_RETURN(StmtPtr s, db_.Prepare(std::string(kTokenSelect) +
                                                                " WHERE ?1 = '' OR user_id = ?1 "
                                                                "ORDER BY created_at DESC, id"));
     BindText(s.get(), 1, user_id);
@@ -212,14 +212,14 @@ class SqliteIdentityStore final : public IdentityStore {
 
   Result<int64_t> CountTokens() override {
     std::lock_guard lock(mu_);
-    ASSIGN_OR_RETURN(StmtPtr s, sqlite::Prepare(db_.get(), "SELECT count(*) FROM tokens"));
+    ASSIGN_OR_RETURN(StmtPtr s, db_.Prepare("SELECT count(*) FROM tokens"));
     sqlite3_step(s.get());
     return static_cast<int64_t>(sqlite3_column_int64(s.get(), 0));
   }
 
   Status AddGrant(const GrantRecord& g) override {
     std::lock_guard lock(mu_);
-    ASSIGN_OR_RETURN(StmtPtr s, sqlite::Prepare(db_.get(), "INSERT INTO grants VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, "
+    ASSIGN_OR_RETURN(StmtPtr s, db_.Prepare("INSERT INTO grants VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, "
                                                            "?, ?, ?, ?, ?)"));
     BindText(s.get(), 1, g.id);
     BindText(s.get(), 2, g.user_id);
@@ -242,7 +242,7 @@ class SqliteIdentityStore final : public IdentityStore {
   Result<std::optional<GrantRecord>> FindGrant(const std::string& id) override {
     std::lock_guard lock(mu_);
     ASSIGN_OR_RETURN(StmtPtr s,
-                     sqlite::Prepare(db_.get(), std::string(kGrantSelect) + " WHERE id = ?1"));
+                     db_.Prepare(std::string(kGrantSelect) + " WHERE id = ?1"));
     BindText(s.get(), 1, id);
     if (sqlite3_step(s.get()) != SQLITE_ROW) return std::optional<GrantRecord>();
     return std::optional<GrantRecord>(ReadGrant(s.get()));
@@ -252,7 +252,7 @@ class SqliteIdentityStore final : public IdentityStore {
     if (!(epsilon > 0)) return InvalidArgument("epsilon must be positive");
     std::lock_guard lock(mu_);
     // One statement checks and spends, so concurrent queries cannot overspend.
-    ASSIGN_OR_RETURN(StmtPtr s, sqlite::Prepare(db_.get(),
+    ASSIGN_OR_RETURN(StmtPtr s, db_.Prepare(
                                                 "UPDATE grants SET budget_spent = budget_spent + ?2 "
                                                 "WHERE id = ?1 AND budget_spent + ?2 <= "
                                                 "privacy_budget + 1e-9 RETURNING budget_spent"));
@@ -266,7 +266,7 @@ class SqliteIdentityStore final : public IdentityStore {
     }
     if (rc != SQLITE_DONE) return Internal(std::string("spending the privacy budget failed: ") +
                                            sqlite3_errmsg(db_.get()));
-    ASSIGN_OR_RETURN(StmtPtr q, sqlite::Prepare(db_.get(),
+    ASSIGN_OR_RETURN(StmtPtr q, db_.Prepare(
                                                 "SELECT privacy_budget, budget_spent FROM grants "
                                                 "WHERE id = ?1"));
     BindText(q.get(), 1, grant_id);
@@ -279,10 +279,12 @@ class SqliteIdentityStore final : public IdentityStore {
 
   Result<std::vector<GrantRecord>> ListGrants(const std::string& user_id) override {
     std::lock_guard lock(mu_);
-    ASSIGN_OR_RETURN(StmtPtr s, sqlite::Prepare(db_.get(), std::string(kGrantSelect) +
-                                                               " WHERE ?1 = '' OR user_id = ?1 "
-                                                               "ORDER BY created_at, id"));
-    BindText(s.get(), 1, user_id);
+    // Two statements, not one with `?1 = '' OR`: a user's grants are looked up on every
+    // read, and only a plain equality uses the grants_by_user index.
+    ASSIGN_OR_RETURN(StmtPtr s, db_.Prepare(std::string(kGrantSelect) +
+                                            (user_id.empty() ? "" : " WHERE user_id = ?1") +
+                                            " ORDER BY created_at, id"));
+    if (!user_id.empty()) BindText(s.get(), 1, user_id);
     std::vector<GrantRecord> out;
     while (sqlite3_step(s.get()) == SQLITE_ROW) out.push_back(ReadGrant(s.get()));
     return out;
@@ -294,7 +296,7 @@ class SqliteIdentityStore final : public IdentityStore {
 
   Status AddApp(const AppRecord& a) override {
     std::lock_guard lock(mu_);
-    ASSIGN_OR_RETURN(StmtPtr s, sqlite::Prepare(db_.get(), "INSERT INTO apps VALUES "
+    ASSIGN_OR_RETURN(StmtPtr s, db_.Prepare("INSERT INTO apps VALUES "
                                                            "(?, ?, ?, ?, ?, ?, ?, ?, ?)"));
     BindText(s.get(), 1, a.id);
     BindText(s.get(), 2, a.user_id);
@@ -311,7 +313,7 @@ class SqliteIdentityStore final : public IdentityStore {
   Result<std::optional<AppRecord>> FindAppByKeyHash(const std::string& hash) override {
     std::lock_guard lock(mu_);
     ASSIGN_OR_RETURN(StmtPtr s,
-                     sqlite::Prepare(db_.get(), std::string(kAppSelect) + " WHERE key_hash = ?"));
+                     db_.Prepare(std::string(kAppSelect) + " WHERE key_hash = ?"));
     BindText(s.get(), 1, hash);
     if (sqlite3_step(s.get()) != SQLITE_ROW) return std::optional<AppRecord>();
     return std::optional<AppRecord>(ReadApp(s.get()));
@@ -319,7 +321,7 @@ class SqliteIdentityStore final : public IdentityStore {
 
   Result<std::vector<AppRecord>> ListApps(const std::string& user_id) override {
     std::lock_guard lock(mu_);
-    ASSIGN_OR_RETURN(StmtPtr s, sqlite::Prepare(db_.get(), std::string(kAppSelect) +
+    ASSIGN_OR_RETURN(StmtPtr s, db_.Prepare(std::string(kAppSelect) +
                                                                " WHERE ?1 = '' OR user_id = ?1 "
                                                                "ORDER BY created_at DESC, id"));
     BindText(s.get(), 1, user_id);
@@ -337,11 +339,11 @@ class SqliteIdentityStore final : public IdentityStore {
     std::lock_guard lock(mu_);
     return sqlite::InTransaction(db_.get(), [&]() -> Status {
       ASSIGN_OR_RETURN(StmtPtr forget,
-                       sqlite::Prepare(db_.get(), "DELETE FROM app_nonces WHERE used_at < ?"));
+                       db_.Prepare("DELETE FROM app_nonces WHERE used_at < ?"));
       BindText(forget.get(), 1, forget_before);
       RETURN_IF_ERROR(sqlite::StepDone(db_.get(), forget.get()));
       ASSIGN_OR_RETURN(StmtPtr use,
-                       sqlite::Prepare(db_.get(), "INSERT INTO app_nonces VALUES (?, ?, ?)"));
+                       db_.Prepare("INSERT INTO app_nonces VALUES (?, ?, ?)"));
       BindText(use.get(), 1, app_id);
       BindText(use.get(), 2, nonce);
       BindText(use.get(), 3, now);
@@ -352,7 +354,7 @@ class SqliteIdentityStore final : public IdentityStore {
  private:
   Result<std::optional<UserRecord>> FindUser(const char* where, const std::string& key) {
     std::lock_guard lock(mu_);
-    ASSIGN_OR_RETURN(StmtPtr s, sqlite::Prepare(db_.get(), std::string(kUserSelect) + where));
+    ASSIGN_OR_RETURN(StmtPtr s, db_.Prepare(std::string(kUserSelect) + where));
     BindText(s.get(), 1, key);
     if (sqlite3_step(s.get()) != SQLITE_ROW) return std::optional<UserRecord>();
     return std::optional<UserRecord>(ReadUser(s.get()));
@@ -362,7 +364,7 @@ class SqliteIdentityStore final : public IdentityStore {
   Status UpdateById(const char* sql, const std::string& id, const std::string& value,
                     const char* what) {
     std::lock_guard lock(mu_);
-    ASSIGN_OR_RETURN(StmtPtr s, sqlite::Prepare(db_.get(), sql));
+    ASSIGN_OR_RETURN(StmtPtr s, db_.Prepare(sql));
     BindText(s.get(), 1, id);
     if (sqlite3_bind_parameter_count(s.get()) >= 2) BindText(s.get(), 2, value);
     RETURN_IF_ERROR(sqlite::StepDone(db_.get(), s.get()));
@@ -373,7 +375,7 @@ class SqliteIdentityStore final : public IdentityStore {
   }
 
   std::mutex mu_;
-  DbPtr db_;  // GUARDED_BY(mu_)
+  sqlite::Connection db_;  // GUARDED_BY(mu_)
 };
 
 }  // namespace

@@ -87,7 +87,7 @@ class SqliteMetaStore final : public MetaStore {
   Status AddDepartment(const Department& dept) override {
     std::lock_guard lock(mu_);
     ASSIGN_OR_RETURN(StmtPtr s,
-                     sqlite::Prepare(db_.get(), "INSERT INTO departments VALUES (?, ?, ?)"));
+                     db_.Prepare("INSERT INTO departments VALUES (?, ?, ?)"));
     BindText(s.get(), 1, dept.code);
     BindText(s.get(), 2, dept.name);
     BindText(s.get(), 3, dept.created_at.empty() ? NowIso() : dept.created_at);
@@ -100,7 +100,7 @@ class SqliteMetaStore final : public MetaStore {
 
   Result<std::vector<Department>> ListDepartments() override {
     std::lock_guard lock(mu_);
-    ASSIGN_OR_RETURN(StmtPtr s, sqlite::Prepare(db_.get(),
+    ASSIGN_OR_RETURN(StmtPtr s, db_.Prepare(
                                                 "SELECT code, name, created_at FROM departments "
                                                 "ORDER BY code"));
     std::vector<Department> out;
@@ -112,7 +112,7 @@ class SqliteMetaStore final : public MetaStore {
 
   Result<std::optional<Department>> GetDepartment(const std::string& code) override {
     std::lock_guard lock(mu_);
-    ASSIGN_OR_RETURN(StmtPtr s, sqlite::Prepare(db_.get(),
+    ASSIGN_OR_RETURN(StmtPtr s, db_.Prepare(
                                                 "SELECT code, name, created_at FROM departments "
                                                 "WHERE code = ?"));
     BindText(s.get(), 1, code);
@@ -132,15 +132,11 @@ class SqliteMetaStore final : public MetaStore {
   }
 
   Result<std::optional<DatasetMeta>> GetDataset(const DatasetName& name) override {
-    std::lock_guard lock(mu_);
-    ASSIGN_OR_RETURN(StmtPtr s, sqlite::Prepare(db_.get(), std::string(kDatasetSelect) +
-                                                               " WHERE zone = ? AND name = ?"));
-    BindText(s.get(), 1, ZoneName(name.zone));
-    BindText(s.get(), 2, name.name);
-    if (sqlite3_step(s.get()) != SQLITE_ROW) return std::optional<DatasetMeta>();
-    DatasetMeta meta = ReadDatasetRow(s.get());
-    ASSIGN_OR_RETURN(meta.columns, ReadColumns(meta.id, true));
-    return std::optional<DatasetMeta>(std::move(meta));
+    return ReadDataset(name, true);
+  }
+
+  Result<std::optional<DatasetMeta>> GetDatasetSchema(const DatasetName& name) override {
+    return ReadDataset(name, false);
   }
 
   Result<std::pair<std::vector<DatasetMeta>, int64_t>> ListDatasets(
@@ -158,12 +154,12 @@ class SqliteMetaStore final : public MetaStore {
       BindText(s, 4, LikePattern(f.search));
     };
     ASSIGN_OR_RETURN(StmtPtr count,
-                     sqlite::Prepare(db_.get(), "SELECT count(*) FROM datasets" + where));
+                     db_.Prepare("SELECT count(*) FROM datasets" + where));
     bind(count.get());
     sqlite3_step(count.get());
     int64_t total = sqlite3_column_int64(count.get(), 0);
     ASSIGN_OR_RETURN(StmtPtr s,
-                     sqlite::Prepare(db_.get(), std::string(kDatasetSelect) + where +
+                     db_.Prepare(std::string(kDatasetSelect) + where +
                                                     " ORDER BY zone, name LIMIT ?5 OFFSET ?6"));
     bind(s.get());
     sqlite3_bind_int64(s.get(), 5, f.limit);
@@ -180,7 +176,7 @@ class SqliteMetaStore final : public MetaStore {
   Result<CatalogOverview> Overview(int days) override {
     std::lock_guard lock(mu_);
     CatalogOverview o;
-    ASSIGN_OR_RETURN(StmtPtr totals, sqlite::Prepare(db_.get(), R"sql(
+    ASSIGN_OR_RETURN(StmtPtr totals, db_.Prepare(R"sql(
 SELECT (SELECT count(*) FROM departments), (SELECT count(*) FROM datasets),
        (SELECT coalesce(sum(row_count), 0) FROM datasets), (SELECT count(*) FROM jobs),
        (SELECT coalesce(sum(json_extract(details, '$.rows_rejected')), 0) FROM jobs
@@ -198,7 +194,7 @@ FROM datasets d LEFT JOIN departments p ON p.code = d.dept_code
 GROUP BY d.dept_code ORDER BY sum(d.row_count) DESC)sql"));
     ASSIGN_OR_RETURN(o.by_zone, Groups("SELECT zone, zone, count(*), sum(row_count) FROM datasets "
                                        "GROUP BY zone ORDER BY zone"));
-    ASSIGN_OR_RETURN(StmtPtr daily, sqlite::Prepare(db_.get(), R"sql(
+    ASSIGN_OR_RETURN(StmtPtr daily, db_.Prepare(R"sql(
 SELECT substr(started_at, 1, 10) AS day, count(*),
        coalesce(sum(json_extract(details, '$.rows_loaded')), 0),
        coalesce(sum(json_extract(details, '$.rows_rejected')), 0)
@@ -214,7 +210,7 @@ FROM jobs WHERE started_at >= strftime('%Y-%m-%d', 'now', ?) GROUP BY day ORDER 
 
   Status PutJob(const JobRecord& j) override {
     std::lock_guard lock(mu_);
-    ASSIGN_OR_RETURN(StmtPtr s, sqlite::Prepare(db_.get(),
+    ASSIGN_OR_RETURN(StmtPtr s, db_.Prepare(
                                                 "INSERT INTO jobs VALUES (?1, ?2, ?3, ?4, ?5, ?6, "
                                                 "?7, ?8, ?9) ON CONFLICT (id) DO UPDATE SET "
                                                 "state = ?5, finished_at = ?7, error = ?8, "
@@ -234,7 +230,7 @@ FROM jobs WHERE started_at >= strftime('%Y-%m-%d', 'now', ?) GROUP BY day ORDER 
   Result<std::optional<JobRecord>> GetJob(const std::string& id) override {
     std::lock_guard lock(mu_);
     ASSIGN_OR_RETURN(StmtPtr s,
-                     sqlite::Prepare(db_.get(), std::string(kJobSelect) + " WHERE id = ?"));
+                     db_.Prepare(std::string(kJobSelect) + " WHERE id = ?"));
     BindText(s.get(), 1, id);
     if (sqlite3_step(s.get()) != SQLITE_ROW) return std::optional<JobRecord>();
     return std::optional<JobRecord>(ReadJobRow(s.get()));
@@ -244,7 +240,7 @@ FROM jobs WHERE started_at >= strftime('%Y-%m-%d', 'now', ?) GROUP BY day ORDER 
     std::lock_guard lock(mu_);
     ASSIGN_OR_RETURN(
         StmtPtr s,
-        sqlite::Prepare(db_.get(), std::string(kJobSelect) + " WHERE zone = ? AND dataset = ? "
+        db_.Prepare(std::string(kJobSelect) + " WHERE zone = ? AND dataset = ? "
                                                              "ORDER BY started_at DESC, rowid DESC "
                                                              "LIMIT ?"));
     BindText(s.get(), 1, ZoneName(d.zone));
@@ -257,7 +253,7 @@ FROM jobs WHERE started_at >= strftime('%Y-%m-%d', 'now', ?) GROUP BY day ORDER 
 
   Result<std::vector<JobRecord>> InterruptRunningJobs() override {
     std::lock_guard lock(mu_);
-    ASSIGN_OR_RETURN(StmtPtr s, sqlite::Prepare(db_.get(), std::string(kJobSelect) +
+    ASSIGN_OR_RETURN(StmtPtr s, db_.Prepare(std::string(kJobSelect) +
                                                                " WHERE state = 'running'"));
     std::vector<JobRecord> out;
     while (sqlite3_step(s.get()) == SQLITE_ROW) out.push_back(ReadJobRow(s.get()));
@@ -273,7 +269,7 @@ FROM jobs WHERE started_at >= strftime('%Y-%m-%d', 'now', ?) GROUP BY day ORDER 
     std::lock_guard lock(mu_);
     return sqlite::InTransaction(db_.get(), [&]() -> Status {
       ASSIGN_OR_RETURN(StmtPtr s,
-                       sqlite::Prepare(db_.get(), "INSERT INTO rejects VALUES (?, ?, ?, ?)"));
+                       db_.Prepare("INSERT INTO rejects VALUES (?, ?, ?, ?)"));
       for (const auto& r : rejects) {
         BindText(s.get(), 1, r.job_id);
         sqlite3_bind_int64(s.get(), 2, r.line);
@@ -292,13 +288,13 @@ FROM jobs WHERE started_at >= strftime('%Y-%m-%d', 'now', ?) GROUP BY day ORDER 
     constexpr const char* kFrom =
         " FROM rejects r JOIN jobs j ON j.id = r.job_id WHERE j.zone = ? AND j.dataset = ?";
     ASSIGN_OR_RETURN(StmtPtr count,
-                     sqlite::Prepare(db_.get(), std::string("SELECT count(*)") + kFrom));
+                     db_.Prepare(std::string("SELECT count(*)") + kFrom));
     BindText(count.get(), 1, ZoneName(d.zone));
     BindText(count.get(), 2, d.name);
     sqlite3_step(count.get());
     int64_t total = sqlite3_column_int64(count.get(), 0);
     ASSIGN_OR_RETURN(StmtPtr s,
-                     sqlite::Prepare(db_.get(), std::string("SELECT r.job_id, r.line, "
+                     db_.Prepare(std::string("SELECT r.job_id, r.line, "
                                                             "r.reason, r.raw") +
                                                     kFrom +
                                                     " ORDER BY j.started_at DESC, "
@@ -356,7 +352,7 @@ FROM jobs WHERE started_at >= strftime('%Y-%m-%d', 'now', ?) GROUP BY day ORDER 
 
   // REQUIRES: mu_ held. `sql` yields key, label, datasets, rows.
   Result<std::vector<GroupCount>> Groups(const char* sql) {
-    ASSIGN_OR_RETURN(StmtPtr s, sqlite::Prepare(db_.get(), sql));
+    ASSIGN_OR_RETURN(StmtPtr s, db_.Prepare(sql));
     std::vector<GroupCount> out;
     while (sqlite3_step(s.get()) == SQLITE_ROW) {
       out.push_back({ColumnText(s.get(), 0), ColumnText(s.get(), 1),
@@ -366,10 +362,25 @@ FROM jobs WHERE started_at >= strftime('%Y-%m-%d', 'now', ?) GROUP BY day ORDER 
   }
 
   // REQUIRES: mu_ held.
+  Result<std::optional<DatasetMeta>> ReadDataset(const DatasetName& name, bool with_profiles) {
+    std::lock_guard lock(mu_);
+    ASSIGN_OR_RETURN(StmtPtr s, db_.Prepare(std::string(kDatasetSelect) +
+                                            " WHERE zone = ? AND name = ?"));
+    BindText(s.get(), 1, ZoneName(name.zone));
+    BindText(s.get(), 2, name.name);
+    if (sqlite3_step(s.get()) != SQLITE_ROW) return std::optional<DatasetMeta>();
+    DatasetMeta meta = ReadDatasetRow(s.get());
+    ASSIGN_OR_RETURN(meta.columns, ReadColumns(meta.id, with_profiles));
+    return std::optional<DatasetMeta>(std::move(meta));
+  }
+
+  // REQUIRES: mu_ held.
   Result<std::vector<ColumnMeta>> ReadColumns(int64_t dataset_id, bool with_profiles) {
-    ASSIGN_OR_RETURN(StmtPtr s, sqlite::Prepare(db_.get(),
-                                                "SELECT name, type, profile, sketch FROM columns "
-                                                "WHERE dataset_id = ? ORDER BY position"));
+    ASSIGN_OR_RETURN(StmtPtr s, db_.Prepare(with_profiles
+                                                ? "SELECT name, type, profile, sketch FROM columns "
+                                                  "WHERE dataset_id = ? ORDER BY position"
+                                                : "SELECT name, type FROM columns "
+                                                  "WHERE dataset_id = ? ORDER BY position"));
     sqlite3_bind_int64(s.get(), 1, dataset_id);
     std::vector<ColumnMeta> out;
     while (sqlite3_step(s.get()) == SQLITE_ROW) {
@@ -390,7 +401,7 @@ FROM jobs WHERE started_at >= strftime('%Y-%m-%d', 'now', ?) GROUP BY day ORDER 
 
   // REQUIRES: mu_ held, inside a transaction.
   Result<int64_t> PutDatasetLocked(const DatasetMeta& m) {
-    ASSIGN_OR_RETURN(StmtPtr s, sqlite::Prepare(db_.get(), R"sql(
+    ASSIGN_OR_RETURN(StmtPtr s, db_.Prepare(R"sql(
 INSERT INTO datasets (zone, name, title, description, dept_code, tags, update_cycle,
                       created_at, updated_at, row_count, bytes, version)
 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?8, ?9, ?10, ?11)
@@ -412,11 +423,11 @@ RETURNING id)sql"));
     int64_t id = sqlite3_column_int64(s.get(), 0);
     s.reset();
     ASSIGN_OR_RETURN(StmtPtr del,
-                     sqlite::Prepare(db_.get(), "DELETE FROM columns WHERE dataset_id = ?"));
+                     db_.Prepare("DELETE FROM columns WHERE dataset_id = ?"));
     sqlite3_bind_int64(del.get(), 1, id);
     RETURN_IF_ERROR(sqlite::StepDone(db_.get(), del.get()));
     ASSIGN_OR_RETURN(StmtPtr ins,
-                     sqlite::Prepare(db_.get(), "INSERT INTO columns VALUES (?, ?, ?, ?, ?, ?)"));
+                     db_.Prepare("INSERT INTO columns VALUES (?, ?, ?, ?, ?, ?)"));
     for (size_t i = 0; i < m.columns.size(); ++i) {
       const ColumnMeta& c = m.columns[i];
       sqlite3_bind_int64(ins.get(), 1, id);
@@ -431,7 +442,7 @@ RETURNING id)sql"));
   }
 
   std::mutex mu_;
-  DbPtr db_;  // GUARDED_BY(mu_)
+  sqlite::Connection db_;  // GUARDED_BY(mu_)
 };
 
 }  // namespace

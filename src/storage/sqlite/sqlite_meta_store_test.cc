@@ -63,6 +63,27 @@ TEST_F(MetaStoreTest, SearchFindsChineseSubstringsAndColumns) {
   EXPECT_EQ((*got)->columns[0].sketch, "sk");
 }
 
+TEST_F(MetaStoreTest, SchemaReadLeavesProfilesOut) {
+  DatasetMeta m;
+  m.name = {Zone::kRaw, "people"};
+  m.dept_code = "gaj";
+  m.columns = {{"sfzh", ColumnType::kText, "{\"nulls\":0}", "sk"},
+               {"age", ColumnType::kInteger, "{}", "sk2"}};
+  ASSERT_TRUE(store_->PutDataset(m).ok());
+  auto schema = store_->GetDatasetSchema(m.name);
+  ASSERT_TRUE(schema.ok() && schema->has_value());
+  EXPECT_EQ((*schema)->dept_code, "gaj");
+  ASSERT_EQ((*schema)->columns.size(), 2u);
+  EXPECT_EQ((*schema)->columns[1].name, "age");
+  EXPECT_EQ((*schema)->columns[1].type, ColumnType::kInteger);
+  EXPECT_EQ((*schema)->columns[0].profile_json, "");
+  EXPECT_EQ((*schema)->columns[0].sketch, "");
+  EXPECT_EQ((*store_->GetDataset(m.name))->columns[0].profile_json, "{\"nulls\":0}");
+  auto missing = store_->GetDatasetSchema({Zone::kRaw, "nobody"});
+  ASSERT_TRUE(missing.ok());
+  EXPECT_FALSE(missing->has_value());
+}
+
 TEST_F(MetaStoreTest, RunningJobsAreInterruptedAfterRestart) {
   JobRecord j;
   j.id = "job_1";

@@ -141,6 +141,18 @@ TEST_F(ScopeTest, WhatTheScopeDoesNotShowCannotBeRead) {
   EXPECT_EQ(*unscoped, std::vector<std::string>{kSecret});
 }
 
+TEST_F(ScopeTest, AChangedScopeIsSeenOnAConnectionThatServedTheOldOne) {
+  // One query at a time reuses one pooled connection, which keeps the views it built.
+  const std::string sql = "SELECT id_number FROM raw.people ORDER BY district LIMIT 1";
+  for (int round = 0; round < 2; ++round) {
+    EXPECT_EQ(*Run(sql, &scope_), std::vector<std::string>{"1*****************"});
+    ReadScope wider = ScopeOf(View("people", {{"id_number", ""}, {"district", ""}}));
+    EXPECT_EQ(*Run(sql, &wider), std::vector<std::string>{kSecret});
+    ReadScope narrower = ScopeOf(View("people", {{"district", ""}}));
+    EXPECT_EQ(Run(sql, &narrower).status().code(), ErrorCode::kInvalidArgument);
+  }
+}
+
 TEST(RewriteForScope, LeavesOtherTextAlone) {
   ReadScope scope = ScopeOf(View("a", {{"x", ""}}));
   auto q = sqlite::RewriteForScope("SELECT 1.5, t.x FROM raw.a t -- raw.b\n", scope);

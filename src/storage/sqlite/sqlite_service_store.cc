@@ -78,7 +78,7 @@ class SqliteServiceStore final : public ServiceStore {
 
   Status Add(const ServiceRecord& r) override {
     std::lock_guard lock(mu_);
-    ASSIGN_OR_RETURN(StmtPtr s, sqlite::Prepare(db_.get(),
+    ASSIGN_OR_RETURN(StmtPtr s, db_.Prepare(
                                                 "INSERT INTO services VALUES "
                                                 "(?, ?, ?, ?, ?, ?, ?, ?, ?)"));
     BindText(s.get(), 1, r.name);
@@ -100,7 +100,7 @@ class SqliteServiceStore final : public ServiceStore {
 
   Status Update(const ServiceRecord& r) override {
     std::lock_guard lock(mu_);
-    ASSIGN_OR_RETURN(StmtPtr s, sqlite::Prepare(db_.get(),
+    ASSIGN_OR_RETURN(StmtPtr s, db_.Prepare(
                                                 "UPDATE services SET state = ?2, "
                                                 "unpublished_at = ?3, document = ?4 "
                                                 "WHERE name = ?1"));
@@ -127,11 +127,11 @@ class SqliteServiceStore final : public ServiceStore {
     std::lock_guard lock(mu_);
     return sqlite::InTransaction(db_.get(), [&]() -> Status {
       ASSIGN_OR_RETURN(StmtPtr find,
-                       sqlite::Prepare(db_.get(),
+                       db_.Prepare(
                                        "SELECT histogram FROM service_stats WHERE service = ?1 "
                                        "AND app_id = ?2 AND user_id = ?3 AND day = ?4"));
       ASSIGN_OR_RETURN(StmtPtr upsert,
-                       sqlite::Prepare(db_.get(),
+                       db_.Prepare(
                                        "INSERT INTO service_stats VALUES (?1, ?2, ?3, ?4, ?5, ?6, "
                                        "?7, ?8, ?9) ON CONFLICT DO UPDATE SET "
                                        "calls = calls + ?5, errors = errors + ?6, "
@@ -160,7 +160,7 @@ class SqliteServiceStore final : public ServiceStore {
   Result<std::vector<ServiceCallStats>> ListStats(const ServiceStatsFilter& f) override {
     std::lock_guard lock(mu_);
     ASSIGN_OR_RETURN(StmtPtr s,
-                     sqlite::Prepare(db_.get(),
+                     db_.Prepare(
                                      "SELECT service, app_id, user_id, day, calls, errors, rows, "
                                      "latency_ms, histogram FROM service_stats WHERE "
                                      "(?1 = '' OR service = ?1) AND (?2 = '' OR user_id = ?2) "
@@ -181,13 +181,13 @@ class SqliteServiceStore final : public ServiceStore {
 
   Result<std::vector<ServiceRecord>> SelectServices(const char* where, const std::string& param) {
     std::lock_guard lock(mu_);
-    ASSIGN_OR_RETURN(StmtPtr s, sqlite::Prepare(db_.get(), std::string(kSelectService) + where));
+    ASSIGN_OR_RETURN(StmtPtr s, db_.Prepare(std::string(kSelectService) + where));
     BindText(s.get(), 1, param);
     return sqlite::ReadAll(db_.get(), s.get(), &ReadService, "listing services");
   }
 
   std::mutex mu_;
-  DbPtr db_;  // GUARDED_BY(mu_)
+  sqlite::Connection db_;  // GUARDED_BY(mu_)
 };
 
 }  // namespace

@@ -124,7 +124,7 @@ class SqliteShareStore final : public ShareStore {
     std::lock_guard lock(mu_);
     return sqlite::InTransaction(db_.get(), [&]() -> Status {
       ASSIGN_OR_RETURN(StmtPtr retire,
-                       sqlite::Prepare(db_.get(),
+                       db_.Prepare(
                                        "UPDATE resources SET current = 0, "
                                        "unpublished_at = CASE WHEN state = 'published' THEN ?2 "
                                        "ELSE unpublished_at END, "
@@ -134,7 +134,7 @@ class SqliteShareStore final : public ShareStore {
       BindText(retire.get(), 2, record.published_at);
       RETURN_IF_ERROR(sqlite::StepDone(db_.get(), retire.get()));
       ASSIGN_OR_RETURN(StmtPtr insert,
-                       sqlite::Prepare(db_.get(),
+                       db_.Prepare(
                                        "INSERT INTO resources VALUES (?, ?, ?, ?, ?, "
                                        "?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"));
       BindResource(insert.get(), record);
@@ -150,7 +150,7 @@ class SqliteShareStore final : public ShareStore {
 
   Status UpdateVersion(const ResourceRecord& r) override {
     std::lock_guard lock(mu_);
-    ASSIGN_OR_RETURN(StmtPtr s, sqlite::Prepare(db_.get(),
+    ASSIGN_OR_RETURN(StmtPtr s, db_.Prepare(
                                                 "UPDATE resources SET state = ?3, "
                                                 "unpublished_at = ?4, document = ?5 "
                                                 "WHERE id = ?1 AND version = ?2"));
@@ -199,7 +199,7 @@ class SqliteShareStore final : public ShareStore {
     std::lock_guard lock(mu_);
     int64_t ordinal = 0;
     Status st = sqlite::InTransaction(db_.get(), [&]() -> Status {
-      ASSIGN_OR_RETURN(StmtPtr find, sqlite::Prepare(db_.get(),
+      ASSIGN_OR_RETURN(StmtPtr find, db_.Prepare(
                                                      "SELECT ordinal FROM class_nodes "
                                                      "WHERE path = ?"));
       BindText(find.get(), 1, path);
@@ -208,7 +208,7 @@ class SqliteShareStore final : public ShareStore {
         return Status::Ok();
       }
       ASSIGN_OR_RETURN(StmtPtr add,
-                       sqlite::Prepare(db_.get(),
+                       db_.Prepare(
                                        "INSERT INTO class_nodes SELECT ?1, ?2, "
                                        "coalesce(max(ordinal), 0) + 1 FROM class_nodes "
                                        "WHERE parent = ?2 RETURNING ordinal"));
@@ -224,7 +224,7 @@ class SqliteShareStore final : public ShareStore {
 
   Result<int64_t> NextSequence(const std::string& prefix) override {
     std::lock_guard lock(mu_);
-    ASSIGN_OR_RETURN(StmtPtr s, sqlite::Prepare(db_.get(),
+    ASSIGN_OR_RETURN(StmtPtr s, db_.Prepare(
                                                 "INSERT INTO code_sequences VALUES (?1, 1) "
                                                 "ON CONFLICT (prefix) DO UPDATE SET "
                                                 "last = last + 1 RETURNING last"));
@@ -235,7 +235,7 @@ class SqliteShareStore final : public ShareStore {
 
   Status AddRequest(const RequestRecord& request) override {
     std::lock_guard lock(mu_);
-    ASSIGN_OR_RETURN(StmtPtr s, sqlite::Prepare(db_.get(), "INSERT INTO requests VALUES "
+    ASSIGN_OR_RETURN(StmtPtr s, db_.Prepare("INSERT INTO requests VALUES "
                                                            "(?, ?, ?, ?, ?, ?, ?, ?)"));
     BindRequest(s.get(), request);
     return sqlite::StepDone(db_.get(), s.get());
@@ -243,7 +243,7 @@ class SqliteShareStore final : public ShareStore {
 
   Status UpdateRequest(const RequestRecord& request, const std::string& expected_state) override {
     std::lock_guard lock(mu_);
-    ASSIGN_OR_RETURN(StmtPtr s, sqlite::Prepare(db_.get(),
+    ASSIGN_OR_RETURN(StmtPtr s, db_.Prepare(
                                                 "UPDATE requests SET resource_id = ?2, dept = ?3, "
                                                 "consumer_id = ?4, state = ?5, created_at = ?6, "
                                                 "deadline = ?7, document = ?8 "
@@ -252,7 +252,7 @@ class SqliteShareStore final : public ShareStore {
     BindText(s.get(), 9, expected_state);
     RETURN_IF_ERROR(sqlite::StepDone(db_.get(), s.get()));
     if (sqlite3_changes(db_.get()) == 1) return Status::Ok();
-    ASSIGN_OR_RETURN(StmtPtr q, sqlite::Prepare(db_.get(), "SELECT state FROM requests WHERE id = ?1"));
+    ASSIGN_OR_RETURN(StmtPtr q, db_.Prepare("SELECT state FROM requests WHERE id = ?1"));
     BindText(q.get(), 1, request.id);
     if (sqlite3_step(q.get()) != SQLITE_ROW) return NotFound("no request " + request.id);
     return FailedPrecondition("request " + request.id + " is already " + ColumnText(q.get(), 0));
@@ -261,7 +261,7 @@ class SqliteShareStore final : public ShareStore {
   Result<std::optional<RequestRecord>> FindRequest(const std::string& id) override {
     std::lock_guard lock(mu_);
     ASSIGN_OR_RETURN(StmtPtr s,
-                     sqlite::Prepare(db_.get(), std::string(kRequestSelect) + " WHERE id = ?1"));
+                     db_.Prepare(std::string(kRequestSelect) + " WHERE id = ?1"));
     BindText(s.get(), 1, id);
     if (sqlite3_step(s.get()) != SQLITE_ROW) return std::optional<RequestRecord>();
     return std::optional<RequestRecord>(ReadRequest(s.get()));
@@ -279,11 +279,11 @@ class SqliteShareStore final : public ShareStore {
       BindText(s, 3, filter.state);
     };
     ASSIGN_OR_RETURN(StmtPtr count,
-                     sqlite::Prepare(db_.get(), "SELECT count(*) FROM requests" + where));
+                     db_.Prepare("SELECT count(*) FROM requests" + where));
     bind(count.get());
     if (sqlite3_step(count.get()) != SQLITE_ROW) return sqlite::Error(db_.get(), "counting requests");
     int64_t total = sqlite3_column_int64(count.get(), 0);
-    ASSIGN_OR_RETURN(StmtPtr s, sqlite::Prepare(db_.get(), std::string(kRequestSelect) + where +
+    ASSIGN_OR_RETURN(StmtPtr s, db_.Prepare(std::string(kRequestSelect) + where +
                                                                " ORDER BY created_at DESC, id "
                                                                "LIMIT ?4 OFFSET ?5"));
     bind(s.get());
@@ -301,7 +301,7 @@ class SqliteShareStore final : public ShareStore {
   Result<std::vector<ResourceRecord>> Select(const char* where,
                                              const std::vector<std::string>& params) {
     std::lock_guard lock(mu_);
-    ASSIGN_OR_RETURN(StmtPtr s, sqlite::Prepare(db_.get(), std::string(kSelect) + where));
+    ASSIGN_OR_RETURN(StmtPtr s, db_.Prepare(std::string(kSelect) + where));
     for (size_t i = 0; i < params.size(); ++i) {
       BindText(s.get(), static_cast<int>(i) + 1, params[i]);
     }
@@ -313,7 +313,7 @@ class SqliteShareStore final : public ShareStore {
   }
 
   std::mutex mu_;
-  DbPtr db_;  // GUARDED_BY(mu_)
+  sqlite::Connection db_;  // GUARDED_BY(mu_)
 };
 
 }  // namespace

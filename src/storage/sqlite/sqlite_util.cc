@@ -33,6 +33,29 @@ Result<StmtPtr> Prepare(sqlite3* db, std::string_view sql) {
   return stmt;
 }
 
+void StmtFinalizer::operator()(sqlite3_stmt* s) const {
+  if (in_use == nullptr) {
+    sqlite3_finalize(s);
+    return;
+  }
+  sqlite3_reset(s);
+  sqlite3_clear_bindings(s);
+  *in_use = false;
+}
+
+Result<StmtPtr> Connection::Prepare(std::string_view sql) {
+  auto it = cache_.find(sql);
+  if (it != cache_.end()) {
+    if (it->second.in_use) return sqlite::Prepare(db_.get(), sql);
+  } else {
+    if (cache_.size() >= kMaxCached) std::erase_if(cache_, [](const auto& e) { return !e.second.in_use; });
+    ASSIGN_OR_RETURN(StmtPtr stmt, sqlite::Prepare(db_.get(), sql));
+    it = cache_.emplace(std::string(sql), Cached{std::move(stmt), false}).first;
+  }
+  it->second.in_use = true;
+  return StmtPtr(it->second.stmt.get(), StmtFinalizer{&it->second.in_use});
+}
+
 Status Error(sqlite3* db, std::string_view what, ErrorCode code) {
   return Status(code, std::string(what) + ": " + sqlite3_errmsg(db));
 }

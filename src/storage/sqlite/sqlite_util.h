@@ -8,6 +8,7 @@
 #include <span>
 #include <string>
 #include <string_view>
+#include <unordered_map>
 #include <vector>
 
 #include "core/status.h"
@@ -18,8 +19,11 @@ namespace citydata::storage::sqlite {
 struct DbCloser {
   void operator()(sqlite3* db) const { sqlite3_close_v2(db); }
 };
+// Finalizes a statement, or, for one lent by a Connection's cache (`in_use` set),
+// resets it, clears its bindings and gives it back.
 struct StmtFinalizer {
-  void operator()(sqlite3_stmt* s) const { sqlite3_finalize(s); }
+  bool* in_use = nullptr;
+  void operator()(sqlite3_stmt* s) const;
 };
 using DbPtr = std::unique_ptr<sqlite3, DbCloser>;
 using StmtPtr = std::unique_ptr<sqlite3_stmt, StmtFinalizer>;
@@ -32,6 +36,36 @@ Status Exec(sqlite3* db, std::string_view sql);
 
 // Prepares one statement; InvalidArgument with SQLite's message on failure.
 Result<StmtPtr> Prepare(sqlite3* db, std::string_view sql);
+
+// A store's connection with the statements prepared on it kept for reuse, so that a
+// store's fixed statements are parsed once rather than on every call. Not thread-safe:
+// the store's mutex guards it as it guards the connection. Statements it lends must be
+// let go before it is destroyed.
+class Connection {
+ public:
+  explicit Connection(DbPtr db) : db_(std::move(db)) {}
+  sqlite3* get() const { return db_.get(); }
+
+  // `sql` prepared: the cached statement when it is not lent out already (a caller
+  // stepping one statement while preparing the same text gets a fresh one), else
+  // newly prepared. InvalidArgument with SQLite's message on failure.
+  Result<StmtPtr> Prepare(std::string_view sql);
+
+ private:
+  // Distinct texts kept at most; past it, statements not lent out are dropped (stores
+  // that build statements from filters would otherwise grow the cache without bound).
+  static constexpr size_t kMaxCached = 64;
+  struct Cached {
+    StmtPtr stmt;
+    bool in_use = false;
+  };
+  struct TextHash {
+    using is_transparent = void;
+    size_t operator()(std::string_view text) const { return std::hash<std::string_view>{}(text); }
+  };
+  DbPtr db_;
+  std::unordered_map<std::string, Cached, TextHash, std::equal_to<>> cache_;  // destroyed before db_
+};
 
 // The connection's last error as a Status with `code`.
 Status Error(sqlite3* db, std::string_view what, ErrorCode code = ErrorCode::kInternal);
