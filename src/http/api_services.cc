@@ -97,7 +97,8 @@ class ServicesApi : public std::enable_shared_from_this<ServicesApi> {
     const std::vector<Param> name = {{"name", "path", "string", true, "service name"}};
     return {
         {Method::kGet, "/api/v1/services", "The service market: published API services", "services",
-         {{"state", "query", "string", false, "published (default) or all"}}, nullptr, false,
+         {{"state", "query", "string", false,
+           "published (default) or all (adds the unpublished services of datasets you own)"}}, nullptr, false,
          bind(&ServicesApi::List)},
         {Method::kPost, "/api/v1/services",
          "Publish a dataset or a parameterized read-only query over one as an API service",
@@ -127,7 +128,7 @@ class ServicesApi : public std::enable_shared_from_this<ServicesApi> {
 
  private:
   Response List(Request& req) {
-    TRY_ASSIGN(auto list, ctx_.services->List(req.Query("state") == "all"));
+    TRY_ASSIGN(auto list, ctx_.services->List(Caller(req), req.Query("state") == "all"));
     json items = json::array();
     for (const auto& s : list) items.push_back(services::ToJson(s));
     return JsonResponse({{"items", items}, {"total", items.size()}});
@@ -186,7 +187,7 @@ class ServicesApi : public std::enable_shared_from_this<ServicesApi> {
     std::string host(req.Header("host"));
     std::string proto(req.Header("x-forwarded-proto"));
     std::string base = (proto == "https" ? "https://" : "http://") + (host.empty() ? "localhost" : host);
-    TRY_ASSIGN(json document, ctx_.services->OpenApi(req.path_params["name"], base));
+    TRY_ASSIGN(json document, ctx_.services->OpenApi(Caller(req), req.path_params["name"], base));
     return JsonResponse(document);
   }
 

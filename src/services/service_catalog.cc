@@ -221,11 +221,18 @@ Result<std::shared_ptr<const PublishedService>> ServiceCatalog::Find(const std::
   return service;
 }
 
-Result<std::vector<PublishedService>> ServiceCatalog::List(bool all) {
+Result<std::vector<PublishedService>> ServiceCatalog::List(const security::Principal& who,
+                                                           bool all) {
   ASSIGN_OR_RETURN(auto records, store_.List(all ? "" : kPublished));
   std::vector<PublishedService> out;
   for (const auto& r : records) {
     ASSIGN_OR_RETURN(auto service, Find(r.name));
+    if (service->state != kPublished) {
+      auto meta = catalog_.GetSchema(service->definition.dataset);
+      if (!meta.ok()) continue;  // its dataset is gone
+      ASSIGN_OR_RETURN(bool owns, Owns(who, *meta));
+      if (!owns) continue;
+    }
     out.push_back(*service);
   }
   return out;
@@ -361,8 +368,14 @@ Result<CallResult> ServiceCatalog::Run(const security::Principal& who, const Ser
   return out;
 }
 
-Result<json> ServiceCatalog::OpenApi(const std::string& name, const std::string& base_url) {
+Result<json> ServiceCatalog::OpenApi(const security::Principal& who, const std::string& name,
+                                     const std::string& base_url) {
   ASSIGN_OR_RETURN(auto service, Find(name));
+  if (service->state != kPublished) {
+    ASSIGN_OR_RETURN(auto meta, catalog_.GetSchema(service->definition.dataset));
+    ASSIGN_OR_RETURN(bool owns, Owns(who, meta));
+    if (!owns) return NotFound("API service '" + name + "' was unpublished on " + service->unpublished_at);
+  }
   return OpenApiDocument(*service, base_url);
 }
 

@@ -81,8 +81,9 @@ class ServiceCatalog {
   // dataset (unknown field or column, a query that does not prepare), PermissionDenied
   // unless `who` owns the dataset, AlreadyExists for a taken name.
   Result<PublishedService> Publish(const security::Principal& who, ServiceDefinition definition);
-  // Services by name; unpublished ones too when `all`.
-  Result<std::vector<PublishedService>> List(bool all);
+  // Services by name; with `all`, also the unpublished ones whose dataset `who` owns (a
+  // withdrawn service's definition is its owner's business, not the market's).
+  Result<std::vector<PublishedService>> List(const security::Principal& who, bool all);
   // NotFound for an unknown name.
   Result<PublishedService> Get(const std::string& name);
   // Stops the service (its record and statistics are kept).
@@ -93,8 +94,10 @@ class ServiceCatalog {
   Result<CallResult> Call(const security::Principal& who, const std::string& name,
                           const CallRequest& request);
 
-  // The service's OpenAPI 3.0 document; `base_url` is the server's scheme and host.
-  Result<nlohmann::json> OpenApi(const std::string& name, const std::string& base_url);
+  // The service's OpenAPI 3.0 document; `base_url` is the server's scheme and host. An
+  // unpublished service's document is its owner's only (NotFound for others).
+  Result<nlohmann::json> OpenApi(const security::Principal& who, const std::string& name,
+                                 const std::string& base_url);
 
   // The service's statistics per caller and day: every caller's for its owners and
   // the platform-wide roles, otherwise the calls `who`'s user made (with any app).

@@ -227,8 +227,14 @@ class ServicesTest(ServerTest):
         self.assertEqual(self.call(app, {"limit": "1"})[0], 404)
         _, _, listed = s.request("GET", "/api/v1/services", token=self.cal)
         self.assertEqual([x["name"] for x in listed["items"]], ["age-count"])
+        # A withdrawn service's definition is shown to its owner only.
         _, _, listed = s.request("GET", "/api/v1/services?state=all", token=self.cal)
-        self.assertEqual(len(listed["items"]), 2)
+        self.assertEqual([x["name"] for x in listed["items"]], ["age-count"])
+        _, _, listed = s.request("GET", "/api/v1/services?state=all", token=self.prov)
+        self.assertEqual([x["name"] for x in listed["items"]], ["age-count", "people-lookup"])
+        self.assertEqual([x["state"] for x in listed["items"]], ["published", "unpublished"])
+        self.assertEqual(s.request("GET", SERVICE + "/openapi.json", token=self.cal)[0], 404)
+        self.assertEqual(s.request("GET", SERVICE + "/openapi.json", token=self.prov)[0], 200)
 
     def test_cli_publishes_lists_calls_and_shows_stats(self):
         s = self.server
