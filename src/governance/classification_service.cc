@@ -160,27 +160,26 @@ Result<DatasetGrade> ClassificationService::Regrade(DatasetGrade grade,
 }
 
 Status ClassificationService::Store(const DatasetGrade& grade) {
-  return store_.PutStandard(
-      {kClassificationKind, grade.dataset.ToString(), ToJson(grade).dump(), NowIso()});
+  std::string key = grade.dataset.ToString();
+  std::lock_guard lock(kept_mu_);
+  RETURN_IF_ERROR(store_.PutStandard({kClassificationKind, key, ToJson(grade).dump(), NowIso()}));
+  kept_[key] = std::make_shared<const DatasetGrade>(grade);
+  return Status::Ok();
 }
 
 Result<std::shared_ptr<const DatasetGrade>> ClassificationService::Get(const DatasetName& dataset) {
-  const std::string key = dataset.ToString();
+  std::string key = dataset.ToString();
+  std::lock_guard lock(kept_mu_);
+  auto it = kept_.find(key);
+  if (it != kept_.end()) return it->second;
   ASSIGN_OR_RETURN(auto record, store_.GetStandard(kClassificationKind, key));
-  {
-    std::lock_guard lock(parsed_mu_);
-    if (!record) {
-      parsed_.erase(key);
-      return std::shared_ptr<const DatasetGrade>();
-    }
-    auto it = parsed_.find(key);
-    if (it != parsed_.end() && it->second.json == record->json) return it->second.grade;
+  std::shared_ptr<const DatasetGrade> grade;
+  if (record) {
+    ASSIGN_OR_RETURN(auto parsed, GradeFromJson(record->json));
+    grade = std::make_shared<const DatasetGrade>(std::move(parsed));
   }
-  ASSIGN_OR_RETURN(auto grade, GradeFromJson(record->json));
-  auto shared = std::make_shared<const DatasetGrade>(std::move(grade));
-  std::lock_guard lock(parsed_mu_);
-  parsed_[key] = Parsed{std::move(record->json), shared};
-  return shared;
+  kept_[key] = grade;
+  return grade;
 }
 
 Result<DatasetGrade> ClassificationService::Decide(const DatasetName& dataset,

@@ -66,9 +66,10 @@ class ClassificationService {
 
   // Classifies and grades the dataset now. NotFound for an unknown dataset.
   Result<DatasetGrade> Classify(const DatasetName& dataset);
-  // The stored result; null when the dataset was never classified. Every read of data
-  // asks for it, so the parsed form of each dataset's stored document is kept and
-  // reused while the stored document stays the same.
+  // The stored result; null when the dataset was never classified. Every governed read
+  // asks for it, so each dataset's result is read and parsed once and then kept: this
+  // service is the only writer of classification documents (Store keeps the copy in
+  // step), and one process at a time holds the data directory.
   Result<std::shared_ptr<const DatasetGrade>> Get(const DatasetName& dataset);
   // A steward's decision on one column: `category` (empty keeps the one in force) and
   // `level` (empty: the policy's level for the category). InvalidArgument without a
@@ -93,12 +94,11 @@ class ClassificationService {
   storage::Engine& engine_;
   const classify::Classifier& classifier_;
   std::mutex mu_;  // serializes read-modify-write of stored classifications
-  struct Parsed {
-    std::string json;
-    std::shared_ptr<const DatasetGrade> grade;
-  };
-  std::mutex parsed_mu_;
-  std::map<std::string, Parsed> parsed_;  // GUARDED_BY(parsed_mu_), by dataset name
+  // Held across a read from the store and the write of the copy, so that a read that
+  // missed cannot put back a result an ongoing Store has replaced.
+  std::mutex kept_mu_;
+  // GUARDED_BY(kept_mu_): by dataset name; null for a dataset never classified.
+  std::map<std::string, std::shared_ptr<const DatasetGrade>> kept_;
 };
 
 }  // namespace citydata::governance

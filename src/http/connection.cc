@@ -159,9 +159,10 @@ void Connection<Stream>::RefusePlainHttp() {
 }
 
 template <class Stream>
-void Connection<Stream>::Close(bool force) {
-  asio::post(stream_.get_executor(), [self = Self(), force] {
+void Connection<Stream>::Close(bool force, std::function<void()> done) {
+  asio::post(stream_.get_executor(), [self = Self(), force, done = std::move(done)] {
     if (force || self->idle_) self->Tcp().close();
+    done();
   });
 }
 
@@ -416,7 +417,7 @@ void Connection<Stream>::Handle(Request request, const Handler* handler, bool no
     spdlog::error("http: responding to {} {} failed: {}", MethodName(method), request.target,
                   e.what());
     RemoveFile(request.body_file);
-    Close(true);
+    Close(true, [] {});
   }
 }
 

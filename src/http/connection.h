@@ -45,8 +45,9 @@ class ConnectionBase {
   virtual ~ConnectionBase() = default;
   virtual void Start() = 0;
   // Closes the connection if it is waiting for a request (or still in its TLS
-  // handshake), or in any state when `force`. Thread-safe.
-  virtual void Close(bool force) = 0;
+  // handshake), or in any state when `force`; then calls `done` (on an I/O thread).
+  // Thread-safe.
+  virtual void Close(bool force, std::function<void()> done) = 0;
 };
 
 struct ServerState {
@@ -96,7 +97,7 @@ class Connection final : public ConnectionBase,
   Connection& operator=(const Connection&) = delete;
 
   void Start() override;
-  void Close(bool force) override;
+  void Close(bool force, std::function<void()> done) override;
 
  private:
   static constexpr bool kTls = std::is_same_v<Stream, TlsStream>;

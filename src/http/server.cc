@@ -14,10 +14,12 @@
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/strand.hpp>
 #include <cerrno>
+#include <condition_variable>
 #include <cstring>
 #include <exception>
 #include <filesystem>
 #include <fstream>
+#include <mutex>
 #include <thread>
 #include <vector>
 
@@ -33,6 +35,28 @@ using tcp = asio::ip::tcp;
 constexpr char kRequestsMetric[] = "citydata_http_requests_total";
 constexpr char kDurationMetric[] = "citydata_http_request_duration_seconds";
 constexpr std::chrono::milliseconds kAcceptRetryDelay{50};
+// How long shutdown waits for the I/O threads to close the acceptor and the
+// connections (they run each close at once unless something is badly stuck).
+constexpr std::chrono::seconds kCloseWait{5};
+
+// Waits, up to a deadline, until Done has been called `count` times.
+class Countdown {
+ public:
+  explicit Countdown(size_t count) : left_(count) {}
+  void Done() {
+    std::lock_guard lock(mu_);
+    if (left_ > 0 && --left_ == 0) cv_.notify_all();
+  }
+  void Wait(std::chrono::milliseconds timeout) {
+    std::unique_lock lock(mu_);
+    cv_.wait_for(lock, timeout, [this] { return left_ == 0; });
+  }
+
+ private:
+  std::mutex mu_;
+  std::condition_variable cv_;
+  size_t left_;  // GUARDED_BY(mu_)
+};
 
 Status CheckReadable(const std::string& path, std::string_view what) {
   if (path.empty()) {
@@ -188,7 +212,11 @@ void ServerImpl::CloseConnections(bool force) {
       if (auto connection = weak.lock()) live.push_back(std::move(connection));
     }
   }
-  for (auto& connection : live) connection->Close(force);
+  // The closes run on the connections' strands; wait for them, or stopping the I/O
+  // threads right after could drop them and leave sockets open.
+  auto pending = std::make_shared<Countdown>(live.size());
+  for (auto& connection : live) connection->Close(force, [pending] { pending->Done(); });
+  pending->Wait(kCloseWait);
 }
 
 void ServerImpl::Shutdown(std::chrono::seconds grace) {
@@ -196,11 +224,16 @@ void ServerImpl::Shutdown(std::chrono::seconds grace) {
   if (shut_down_) return;
   shut_down_ = true;
   state_.stopping = true;
-  asio::post(acceptor_.get_executor(), [this] {
+  // Closed before the connections are listed: a connection accepted before the close
+  // is in the list, and none is accepted after it.
+  auto closed = std::make_shared<Countdown>(1);
+  asio::post(acceptor_.get_executor(), [this, closed] {
     beast::error_code ec;
     acceptor_.close(ec);
     accept_retry_.cancel();
+    closed->Done();
   });
+  closed->Wait(kCloseWait);
   CloseConnections(false);
   {
     std::unique_lock lock(state_.mu);

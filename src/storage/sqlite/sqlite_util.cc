@@ -1,8 +1,24 @@
 #include "storage/sqlite/sqlite_util.h"
 
+#include <mutex>
+
 namespace citydata::storage::sqlite {
 
+namespace {
+
+// Process-wide settings, applied before SQLite's first use (sqlite3_config refuses them
+// later). Memory statistics off: citydata never reads them, and keeping them takes one
+// global mutex on every SQLite allocation, which serialized the readers' threads (every
+// masked value is a new allocation).
+void ConfigureOnce() {
+  static std::once_flag once;
+  std::call_once(once, [] { sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0); });
+}
+
+}  // namespace
+
 Result<DbPtr> Open(const std::string& path, int flags) {
+  ConfigureOnce();
   sqlite3* raw = nullptr;
   int rc = sqlite3_open_v2(path.c_str(), &raw, flags | SQLITE_OPEN_URI, nullptr);
   DbPtr db(raw);
