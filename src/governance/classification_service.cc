@@ -173,11 +173,10 @@ Result<std::shared_ptr<const DatasetGrade>> ClassificationService::Get(const Dat
   auto it = kept_.find(key);
   if (it != kept_.end()) return it->second;
   ASSIGN_OR_RETURN(auto record, store_.GetStandard(kClassificationKind, key));
-  std::shared_ptr<const DatasetGrade> grade;
-  if (record) {
-    ASSIGN_OR_RETURN(auto parsed, GradeFromJson(record->json));
-    grade = std::make_shared<const DatasetGrade>(std::move(parsed));
-  }
+  // A miss is not kept: any name may be asked for, and Store fills the entry.
+  if (!record) return std::shared_ptr<const DatasetGrade>();
+  ASSIGN_OR_RETURN(auto parsed, GradeFromJson(record->json));
+  auto grade = std::make_shared<const DatasetGrade>(std::move(parsed));
   kept_[key] = grade;
   return grade;
 }

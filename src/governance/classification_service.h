@@ -97,7 +97,7 @@ class ClassificationService {
   // Held across a read from the store and the write of the copy, so that a read that
   // missed cannot put back a result an ongoing Store has replaced.
   std::mutex kept_mu_;
-  // GUARDED_BY(kept_mu_): by dataset name; null for a dataset never classified.
+  // GUARDED_BY(kept_mu_): by dataset name; classified datasets only.
   std::map<std::string, std::shared_ptr<const DatasetGrade>> kept_;
 };
 

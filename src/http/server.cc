@@ -233,7 +233,8 @@ void ServerImpl::Shutdown(std::chrono::seconds grace) {
     accept_retry_.cancel();
     closed->Done();
   });
-  closed->Wait(kCloseWait);
+  // Without I/O threads (Start failed before running them) nothing would run the close.
+  if (!io_threads_.empty()) closed->Wait(kCloseWait);
   CloseConnections(false);
   {
     std::unique_lock lock(state_.mu);

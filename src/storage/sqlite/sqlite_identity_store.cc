@@ -286,7 +286,7 @@ class SqliteIdentityStore final : public IdentityStore {
   Result<std::vector<GrantRecord>> ListGrants(const std::string& user_id) override {
     std::lock_guard lock(mu_);
     // Two statements, not one with `?1 = '' OR`: a user's grants are looked up on every
-    // read, and only a plain equality uses the grants_by_user index.
+    // read, and only a plain equality uses the grants_by_user_in_order index.
     ASSIGN_OR_RETURN(StmtPtr s, db_.Prepare(std::string(kGrantSelect) +
                                             (user_id.empty() ? "" : " WHERE user_id = ?1") +
                                             " ORDER BY created_at, id"));

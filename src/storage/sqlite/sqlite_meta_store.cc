@@ -361,7 +361,7 @@ FROM jobs WHERE started_at >= strftime('%Y-%m-%d', 'now', ?) GROUP BY day ORDER 
     return out;
   }
 
-  // REQUIRES: mu_ held.
+  // Locks mu_.
   Result<std::optional<DatasetMeta>> ReadDataset(const DatasetName& name, bool with_profiles) {
     std::lock_guard lock(mu_);
     ASSIGN_OR_RETURN(StmtPtr s, db_.Prepare(std::string(kDatasetSelect) +
