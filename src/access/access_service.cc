@@ -55,7 +55,9 @@ AccessService::AccessService(security::Policy& policy, storage::MetaStore& meta,
                              governance::ClassificationService& classification,
                              std::shared_ptr<const masking::Masker> masker)
     : policy_(policy), meta_(meta), store_(store), engine_(engine), catalog_(catalog),
-      classification_(classification), masker_(std::move(masker)) {}
+      classification_(classification) {
+  SetMasker(std::move(masker));
+}
 
 std::shared_ptr<const masking::Masker> AccessService::masker() const {
   std::lock_guard lock(mu_);
@@ -64,23 +66,21 @@ std::shared_ptr<const masking::Masker> AccessService::masker() const {
 
 void AccessService::SetMasker(std::shared_ptr<const masking::Masker> masker) {
   std::lock_guard lock(mu_);
-  masker_ = std::move(masker);
-}
-
-storage::TransformCompiler AccessService::TransformCompiler() const {
-  return [this](std::string_view spec) -> Result<storage::ValueTransform> {
-    size_t bar = spec.find('|');
-    if (bar == std::string_view::npos) {
-      return InvalidArgument("a column transform is 'operator|category'");
-    }
-    ASSIGN_OR_RETURN(masking::Operator op, masking::Operator::Parse(spec.substr(0, bar)));
-    std::string category(spec.substr(bar + 1));
-    std::shared_ptr<const masking::Masker> keys = masker();
-    return storage::ValueTransform(
-        [op, category, keys](std::optional<std::string_view> value) {
-          return keys->Apply(op, category, value);
-        });
-  };
+  masker_ = masker;
+  // Under mu_, so that concurrent calls leave the engine with the masker kept here.
+  engine_.SetTransformCompiler(
+      [keys = std::move(masker)](std::string_view spec) -> Result<storage::ValueTransform> {
+        size_t bar = spec.find('|');
+        if (bar == std::string_view::npos) {
+          return InvalidArgument("a column transform is 'operator|category'");
+        }
+        ASSIGN_OR_RETURN(masking::Operator op, masking::Operator::Parse(spec.substr(0, bar)));
+        std::string category(spec.substr(bar + 1));
+        return storage::ValueTransform(
+            [op, category, keys](std::optional<std::string_view> value) {
+              return keys->Apply(op, category, value);
+            });
+      });
 }
 
 Result<std::vector<ColumnAccess>> AccessService::Columns(const security::Principal& who,

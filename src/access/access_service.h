@@ -58,6 +58,8 @@ struct MaskCopyResult {
   std::vector<ColumnAccess> columns;  // the operator applied to each column
 };
 
+// Installs on the engine the transform compiler for the specs it puts in scopes (and
+// installs a new one whenever the masker changes).
 class AccessService {
  public:
   AccessService(security::Policy& policy, storage::MetaStore& meta,
@@ -65,9 +67,6 @@ class AccessService {
                 catalog::CatalogService& catalog,
                 governance::ClassificationService& classification,
                 std::shared_ptr<const masking::Masker> masker);
-
-  // The engine's TransformCompiler for the specs this service puts in scopes.
-  storage::TransformCompiler TransformCompiler() const;
 
   // The scope of `who`'s queries; nullopt when `who` reads every dataset unmasked
   // (a platform-wide role with core clearance).
@@ -111,7 +110,7 @@ class AccessService {
   Result<MaskCopyResult> MaskCopy(const DatasetName& source, const DatasetName& target,
                                   security::Role role, Level clearance);
 
-  // Re-keys the masking operators (after a data key rotation).
+  // Re-keys the masking operators (after a data key rotation), scoped reads included.
   void SetMasker(std::shared_ptr<const masking::Masker> masker);
 
   // The masking policy in force, and editing it: each accepted document becomes the

@@ -42,7 +42,6 @@ class AccessFixture : public ::testing::Test {
     access_ = std::make_unique<AccessService>(
         *policy_, *meta_, *gov_, *engine_, *catalog_, *classification_,
         std::make_shared<const masking::Masker>(keys.versions()));
-    engine_->SetTransformCompiler(access_->TransformCompiler());
     ASSERT_TRUE(meta_->AddDepartment({"gaj", "市公安局", ""}).ok());
     ASSERT_TRUE(meta_->AddDepartment({"mzj", "市民政局", ""}).ok());
   }

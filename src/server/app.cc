@@ -212,7 +212,7 @@ Status App::Init() {
   ASSIGN_OR_RETURN(p.meta, storage::OpenSqliteMetaStore((dir / "meta.db").string()));
   ASSIGN_OR_RETURN(p.governance,
                    storage::OpenSqliteGovernanceStore((dir / "governance.db").string()));
-  ASSIGN_OR_RETURN(auto engine, storage::SqliteEngine::Open((dir / "zones").string()));
+  ASSIGN_OR_RETURN(auto engine, storage::SqliteEngine::Open((dir / "zones").string(), &p.metrics));
   p.engine = std::move(engine);
   RETURN_IF_ERROR(p.engine->CheckIntegrity());
   p.catalog = std::make_unique<catalog::CatalogService>(*p.meta, *p.engine);
@@ -240,7 +240,6 @@ Status App::Init() {
   p.access = std::make_unique<access::AccessService>(
       *p.policy, *p.meta, *p.governance, *p.engine, *p.catalog, *p.classification,
       std::make_shared<const masking::Masker>(p.keys->versions()));
-  p.engine->SetTransformCompiler(p.access->TransformCompiler());
   p.sharing = std::make_unique<share::SharingService>(*p.share_store, *p.resources, *p.identity,
                                                       *p.identity_store, *p.policy, *p.access,
                                                       *p.engine);

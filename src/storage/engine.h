@@ -219,8 +219,10 @@ class Engine {
   virtual Result<std::unique_ptr<RowCursor>> Query(std::string_view sql, const QueryLimits& limits,
                                                    const ReadScope* scope = nullptr,
                                                    const QueryParams& params = {}) = 0;
-  // Sets how ColumnView transforms are compiled; call once, before the first scoped
-  // query. Scoped queries with transforms fail with FailedPrecondition until it is set.
+  // Sets how ColumnView transforms are compiled. Call it before the first scoped query
+  // (scoped queries with transforms fail until then), and again whenever a spec would
+  // now compile to a transform giving other values (e.g. new keys): from then on no
+  // scoped read sees values of the old one, whatever the engine kept of them.
   virtual void SetTransformCompiler(TransformCompiler compiler) = 0;
 
   virtual Result<TableStats> Stats(const DatasetName& dataset) = 0;

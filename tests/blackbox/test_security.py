@@ -98,6 +98,20 @@ def start_server(data_dir=None):
         raise
 
 
+def start_with_people():
+    """A server with two departments and raw.people (PEOPLE_CSV, of department gaj)."""
+    server = start_server()
+    try:
+        for code, name in (("gaj", "市公安局"), ("mzj", "市民政局")):
+            assert server.request("POST", "/api/v1/departments",
+                                  body={"code": code, "name": name})[0] == 201
+        ingest(server, "raw.people", PEOPLE_CSV, "gaj")
+        return server
+    except BaseException:
+        server.cleanup()
+        raise
+
+
 def add_user(server, name, role, dept="", clearance="general-1"):
     status, _, body = server.request("POST", "/api/v1/users", body={
         "name": name, "dept": dept, "role": role, "clearance": clearance, "password": PASSWORD})
@@ -710,6 +724,116 @@ class LeakTest(unittest.TestCase):
         self.assertNoSecrets(rows, "the masked copy, as the admin reads it")
 
 
+def wait_for_masked_copies(server):
+    """Waits until no masked copy is queued or being built; the number ready."""
+    deadline = time.time() + 60
+    while time.time() < deadline:
+        status, text = raw_get(server, "/metrics")
+        values = {}
+        for line in text.splitlines():
+            name, _, value = line.partition(" ")
+            values[name] = value
+        if float(values.get("citydata_masked_copies_building", "0")) == 0:
+            return int(float(values.get("citydata_masked_copies", "0")))
+        time.sleep(0.05)
+    raise AssertionError("masked copies still building after 60 s")
+
+
+class MaskedCopyTest(unittest.TestCase):
+    """Scoped queries read materialized masked copies once built: they show what the
+    masking shows, change with the data, the masking policy and the keys at once, and
+    hold no raw value."""
+
+    SQL = "SELECT xm, sfzh, lxdh FROM raw.people ORDER BY rowid"
+
+    @classmethod
+    def setUpClass(cls):
+        cls.server = server = start_with_people()
+        try:
+            add_user(server, "cal", "consumer", "mzj", "general-1")
+            status, _, body = server.request("POST", "/api/v1/grants", body={
+                "user": "cal", "dataset": "raw.people", "purpose": "低保核查"})
+            assert status == 201, body
+            cls.cal = login(server, "cal")
+        except BaseException:
+            server.cleanup()
+            raise
+
+    @classmethod
+    def tearDownClass(cls):
+        cls.server.cleanup()
+
+    def query(self, sql, token):
+        status, _, body = self.server.request("POST", "/api/v1/query", body={"sql": sql},
+                                              token=token)
+        self.assertEqual(status, 200, body)
+        return body["rows"]
+
+    def warm(self, sql, token):
+        """The rows `sql` shows before and after its masked copy is built."""
+        first = self.query(sql, token)
+        self.assertGreaterEqual(wait_for_masked_copies(self.server), 1)
+        return first, self.query(sql, token)
+
+    def test_a_copy_shows_what_masking_as_it_reads_showed(self):
+        first, copied = self.warm(self.SQL, self.cal)
+        self.assertEqual(copied, first)
+        self.assertEqual(copied[0][1], IDS[0][:6] + "*" * 8 + IDS[0][-4:])
+        for sql in LEAK_QUERIES:
+            with self.subTest(sql=sql):
+                status, _, body = self.server.request("POST", "/api/v1/query",
+                                                      body={"sql": sql}, token=self.cal)
+                self.assertLess(status, 500, body)
+                self.assertNotIn(IDS[0], body_text(body))
+        self.assertEqual(self.query(f"SELECT count(*) FROM raw.people WHERE sfzh = '{IDS[0]}'",
+                                    self.cal), [[0]])
+
+    def test_new_rows_are_seen_at_once(self):
+        self.warm("SELECT count(*), count(sfzh) FROM raw.people", self.cal)
+        extra = id_number("110105", "19800101", 999)
+        ingest(self.server, "raw.people",
+               PEOPLE_HEADER + f"\n张新,{extra},,13800001111,,,1\n", "gaj")
+        rows = self.query("SELECT sfzh FROM raw.people", self.cal)
+        self.assertIn([extra[:6] + "*" * 8 + extra[-4:]], rows)
+        self.assertNotIn(extra, body_text(rows))
+
+    def put_policy(self, rules):
+        """Makes `rules` the masking policy; the rules it replaced."""
+        status, _, policy = self.server.request("GET", "/api/v1/policies/masking")
+        self.assertEqual(status, 200, policy)
+        status, _, body = self.server.request("PUT", "/api/v1/policies/masking", body={
+            "version": policy["version"] + 1, "rules": rules})
+        self.assertEqual(status, 200, body)
+        return policy["rules"]
+
+    def test_a_new_masking_policy_applies_at_once(self):
+        self.warm(self.SQL, self.cal)
+        rules = self.put_policy([{"category": "id_card", "operator": "nullify"}])
+        try:
+            rows = self.query(self.SQL, self.cal)
+            self.assertTrue(all(r[1] is None for r in rows), rows)
+            wait_for_masked_copies(self.server)
+            self.assertEqual(self.query(self.SQL, self.cal), rows)
+        finally:
+            self.put_policy(rules)
+
+    def test_new_data_keys_apply_at_once(self):
+        sql = "SELECT sfzh FROM raw.people ORDER BY rowid LIMIT 1"
+        rules = self.put_policy([{"category": "id_card", "operator": "hash"}])
+        try:
+            _, before = self.warm(sql, self.cal)
+            self.assertNotIn(IDS[0][6:14], before[0][0])
+            status, _, body = self.server.request("POST", "/api/v1/keys/rotate",
+                                                  body={"which": "data"})
+            self.assertLess(status, 300, body)
+            after = self.query(sql, self.cal)
+            self.assertNotEqual(after, before)
+            wait_for_masked_copies(self.server)
+            self.assertEqual(self.query(sql, self.cal), after)
+        finally:
+            self.put_policy(rules)
+
+
 # ---------------------------------------------------------------------------------------
 # 3. The audit trail.
 
@@ -1087,15 +1211,7 @@ class AuditTest(unittest.TestCase):
 class LockoutAndClassificationTest(unittest.TestCase):
     @classmethod
     def setUpClass(cls):
-        cls.server = server = start_server()
-        try:
-            for code, name in (("gaj", "市公安局"), ("mzj", "市民政局")):
-                assert server.request("POST", "/api/v1/departments",
-                                      body={"code": code, "name": name})[0] == 201
-            ingest(server, "raw.people", PEOPLE_CSV, "gaj")
-        except BaseException:
-            server.cleanup()
-            raise
+        cls.server = start_with_people()
 
     @classmethod
     def tearDownClass(cls):

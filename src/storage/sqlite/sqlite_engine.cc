@@ -1,7 +1,5 @@
 #include "storage/sqlite/sqlite_engine.h"
 
-#include "storage/sqlite/sqlite_scope.h"
-
 #include <algorithm>
 #include <chrono>
 #include <functional>
@@ -17,7 +15,7 @@ using sqlite::StmtPtr;
 // Engine-internal tables live in each zone file under this prefix; dataset names
 // start with a letter, so they cannot collide, and the query authorizer hides them.
 constexpr std::string_view kBatchTable = "_citydata_batches";
-constexpr int kZoneCount = 4;
+constexpr std::string_view kCopiesFile = "masked.db";
 constexpr int kMaxValueBytes = 16 << 20;
 constexpr int kMaxSqlBytes = 1 << 20;
 constexpr int kMaxExprDepth = 200;
@@ -244,6 +242,10 @@ class SqliteEngine::Lease {
   sqlite3* db() const { return reader_.db.get(); }
   std::unordered_set<std::string>& temp_views() { return reader_.temp_views; }
   void Discard() { discard_ = true; }
+  // Keeps the materialized copies the statement reads until the statement is done.
+  void Hold(std::vector<std::shared_ptr<const sqlite::MaterializedCopy>> copies) {
+    copies_ = std::move(copies);
+  }
   // The state of the user authorizers, valid while the lease (and so its statement)
   // lives.
   sqlite::ReadAudit& read_audit() { return read_audit_; }
@@ -255,6 +257,7 @@ class SqliteEngine::Lease {
   PooledReader reader_;
   bool discard_ = false;
   sqlite::ReadAudit read_audit_;
+  std::vector<std::shared_ptr<const sqlite::MaterializedCopy>> copies_;
 };
 
 namespace {
@@ -371,6 +374,11 @@ SqliteEngine::~SqliteEngine() {
   checkpointer_.join();
 }
 
+void SqliteEngine::Committed(const DatasetName& dataset) {
+  ScheduleCheckpoint(dataset.zone);
+  copies_->DataChanged(dataset);
+}
+
 void SqliteEngine::ScheduleCheckpoint(Zone zone) {
   std::lock_guard lock(checkpoint_mu_);
   checkpoint_due_[static_cast<size_t>(zone)] = true;
@@ -406,7 +414,8 @@ std::string SqliteEngine::ZonePath(Zone zone) const {
   return dir_ + "/" + std::string(ZoneName(zone)) + ".db";
 }
 
-Result<std::unique_ptr<SqliteEngine>> SqliteEngine::Open(const std::string& dir) {
+Result<std::unique_ptr<SqliteEngine>> SqliteEngine::Open(const std::string& dir,
+                                                         Metrics* metrics) {
   std::unique_ptr<SqliteEngine> engine(new SqliteEngine(dir));
   for (Zone zone : kAllZones) {
     ASSIGN_OR_RETURN(
@@ -421,26 +430,35 @@ Result<std::unique_ptr<SqliteEngine>> SqliteEngine::Open(const std::string& dir)
                                                "committed_at TEXT NOT NULL, "
                                                "PRIMARY KEY (dataset, batch_id))"));
   }
-  ASSIGN_OR_RETURN(engine->admin_, engine->OpenReader());
+  std::vector<std::pair<std::string, std::string>> zones;
+  for (Zone zone : kAllZones) zones.emplace_back(ZoneName(zone), engine->ZonePath(zone));
+  ASSIGN_OR_RETURN(engine->copies_,
+                   sqlite::CopyCache::Open(dir + "/" + std::string(kCopiesFile), std::move(zones),
+                                           &engine->transforms_, metrics));
+  ASSIGN_OR_RETURN(engine->admin_, engine->OpenReader(Reader::kInternal));
   return engine;
 }
 
 // NOMUTEX: a reader is used by one thread at a time (pooled connections through their
 // lease, admin_ under admin_mu_), and SQLite's per-call mutex would otherwise be taken
 // for every column of every scanned row.
-Result<DbPtr> SqliteEngine::OpenReader() {
+Result<DbPtr> SqliteEngine::OpenReader(Reader kind) {
   ASSIGN_OR_RETURN(DbPtr db, sqlite::Open(":memory:", SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX));
-  for (Zone zone : kAllZones) {
-    ASSIGN_OR_RETURN(StmtPtr attach, sqlite::Prepare(db.get(), "ATTACH DATABASE ? AS " +
-                                                                   std::string(ZoneName(zone))));
-    sqlite::BindText(attach.get(), 1, ZonePath(zone));
+  std::vector<std::pair<std::string, std::string>> files;
+  for (Zone zone : kAllZones) files.emplace_back(ZoneName(zone), ZonePath(zone));
+  if (kind == Reader::kUser) {
+    files.emplace_back(sqlite::kCopiesSchema, dir_ + "/" + std::string(kCopiesFile));
+  }
+  for (const auto& [schema, path] : files) {
+    ASSIGN_OR_RETURN(StmtPtr attach, sqlite::Prepare(db.get(), "ATTACH DATABASE ? AS " + schema));
+    sqlite::BindText(attach.get(), 1, path);
     RETURN_IF_ERROR(sqlite::StepDone(db.get(), attach.get()));
     // Scans read the file's pages in place instead of copying each one out of the OS
     // cache; SQLite caps the size at its compile-time maximum.
-    RETURN_IF_ERROR(
-        sqlite::Exec(db.get(), "PRAGMA " + std::string(ZoneName(zone)) + ".mmap_size=" +
-                                   std::to_string(int64_t{1} << 36)));
+    RETURN_IF_ERROR(sqlite::Exec(
+        db.get(), "PRAGMA " + schema + ".mmap_size=" + std::to_string(int64_t{1} << 36)));
   }
+  sqlite3_limit(db.get(), SQLITE_LIMIT_ATTACHED, static_cast<int>(files.size()));
   return db;
 }
 
@@ -454,10 +472,9 @@ Result<std::unique_ptr<SqliteEngine::Lease>> SqliteEngine::AcquireReader(Reader 
       return std::make_unique<Lease>(this, kind, std::move(reader));
     }
   }
-  ASSIGN_OR_RETURN(DbPtr db, OpenReader());
+  ASSIGN_OR_RETURN(DbPtr db, OpenReader(kind));
   // Defense in depth: the connection cannot write, attach more files or run PRAGMAs.
   RETURN_IF_ERROR(sqlite::Exec(db.get(), "PRAGMA query_only=ON"));
-  sqlite3_limit(db.get(), SQLITE_LIMIT_ATTACHED, kZoneCount);
   if (kind == Reader::kUser) {
     // Bound what one user query can make the server hold: no value (e.g. zeroblob(1e9))
     // over 16 MiB, no statement text over 1 MiB, no absurdly deep expression.
@@ -466,7 +483,7 @@ Result<std::unique_ptr<SqliteEngine::Lease>> SqliteEngine::AcquireReader(Reader 
     sqlite3_limit(db.get(), SQLITE_LIMIT_EXPR_DEPTH, kMaxExprDepth);
   }
   if (kind == Reader::kUser) {
-    RETURN_IF_ERROR(sqlite::RegisterTransformFunction(db.get(), &transform_compiler_));
+    RETURN_IF_ERROR(sqlite::RegisterTransformFunction(db.get(), &transforms_));
   }
   SetIdleAuthorizer(db.get(), kind == Reader::kInternal);
   return std::make_unique<Lease>(this, kind, PooledReader{std::move(db), {}});
@@ -500,7 +517,7 @@ Result<std::unique_ptr<BatchWriter>> SqliteEngine::BeginWrite(const DatasetName&
   // The writer owns the transaction from here: any early return rolls it back.
   auto writer = std::make_unique<SqliteBatchWriter>(
       std::move(db), std::move(lock), dataset, batch_id, schema.size(),
-      [this, zone = dataset.zone] { ScheduleCheckpoint(zone); });
+      [this, dataset] { Committed(dataset); });
   RETURN_IF_ERROR(writer->Begin(schema, mode));
   return std::unique_ptr<BatchWriter>(std::move(writer));
 }
@@ -536,7 +553,8 @@ Status SqliteEngine::MoveRows(const DatasetName& from, const DatasetName& to, Wr
     return st;
   }
   RETURN_IF_ERROR(sqlite::Exec(db.get(), "COMMIT"));
-  ScheduleCheckpoint(to.zone);
+  Committed(from);
+  Committed(to);
   return Status::Ok();
 }
 
@@ -566,8 +584,17 @@ Result<SqliteEngine::Select> SqliteEngine::PrepareSelect(Reader kind, std::strin
 
 Result<SqliteEngine::Select> SqliteEngine::PrepareScoped(std::string_view sql,
                                                          const ReadScope& scope) {
-  ASSIGN_OR_RETURN(auto scoped, sqlite::RewriteForScope(sql, scope));
+  std::vector<std::shared_ptr<const sqlite::MaterializedCopy>> copies;
+  auto find_copy = [&](const DatasetView& view,
+                       const std::string& select) -> std::optional<sqlite::TableRef> {
+    auto copy = copies_->Find(view, select);
+    if (copy == nullptr) return std::nullopt;
+    copies.push_back(copy);
+    return sqlite::TableRef{std::string(sqlite::kCopiesSchema), copy->table};
+  };
+  ASSIGN_OR_RETURN(auto scoped, sqlite::RewriteForScope(sql, scope, find_copy));
   ASSIGN_OR_RETURN(auto lease, AcquireReader(Reader::kUser));
+  lease->Hold(std::move(copies));
   sqlite3* db = lease->db();
   std::string create;
   for (const auto& view : scoped.views) {
@@ -587,6 +614,7 @@ Result<SqliteEngine::Select> SqliteEngine::PrepareScoped(std::string_view sql,
     if (lease->temp_views().size() > kMaxTempViews) lease->Discard();
   }
   lease->read_audit().views = std::move(scoped.datasets);
+  lease->read_audit().sources = std::move(scoped.sources);
   sqlite3_set_authorizer(db, sqlite::ScopedAuthorizer, &lease->read_audit());
   auto select = PrepareOn(std::move(lease), scoped.sql);
   if (select.status().code() == ErrorCode::kPermissionDenied) {
@@ -667,7 +695,8 @@ Result<std::unique_ptr<RowCursor>> SqliteEngine::Query(std::string_view sql,
 }
 
 void SqliteEngine::SetTransformCompiler(TransformCompiler compiler) {
-  transform_compiler_ = std::move(compiler);
+  transforms_.Set(std::move(compiler));
+  copies_->TransformsChanged();
 }
 
 Result<std::unique_ptr<RowCursor>> SqliteEngine::Scan(const DatasetName& dataset, int64_t offset,
@@ -777,7 +806,7 @@ Status SqliteEngine::DropDataset(const DatasetName& dataset) {
   RETURN_IF_ERROR(sqlite::StepDone(db.get(), del.get()));
   del.reset();
   RETURN_IF_ERROR(sqlite::Exec(db.get(), "COMMIT"));
-  ScheduleCheckpoint(dataset.zone);
+  Committed(dataset);
   return Status::Ok();
 }
 

@@ -6,6 +6,9 @@
 // and a reader sees a dataset before or after a write, never half of it. Checkpoints
 // (copying committed WAL frames into the database file) run on a background thread
 // after each commit, so a bulk load does not pay for them before it returns.
+//
+// Scoped reads with transforms use materialized copies where one is current (see
+// sqlite_copies.h), kept in DIR/masked.db; the engine must be the only one open on DIR.
 #pragma once
 
 #include <array>
@@ -17,7 +20,10 @@
 #include <unordered_set>
 #include <vector>
 
+#include "core/metrics.h"
 #include "storage/engine.h"
+#include "storage/sqlite/sqlite_copies.h"
+#include "storage/sqlite/sqlite_scope.h"
 #include "storage/sqlite/sqlite_util.h"
 
 namespace citydata::storage {
@@ -25,7 +31,9 @@ namespace citydata::storage {
 class SqliteEngine final : public Engine {
  public:
   // Opens (creating when absent) the zone files under `dir`, which must exist.
-  static Result<std::unique_ptr<SqliteEngine>> Open(const std::string& dir);
+  // `metrics` (optional, outliving the engine) receives the materialized copies' figures.
+  static Result<std::unique_ptr<SqliteEngine>> Open(const std::string& dir,
+                                                    Metrics* metrics = nullptr);
   ~SqliteEngine() override;
 
   std::string_view name() const override { return "sqlite"; }
@@ -54,13 +62,17 @@ class SqliteEngine final : public Engine {
   // A pooled read-only connection; returned to the pool when the lease is destroyed.
   class Lease;
 
+  // Test hook: waits until every queued materialized copy is built (or given up).
+  void WaitForCopiesForTesting() { copies_->WaitForBuildsForTesting(); }
+
  private:
   explicit SqliteEngine(std::string dir);
   std::string ZonePath(Zone zone) const;
-  Result<sqlite::DbPtr> OpenReader();
   // Who a read connection serves: user SQL may not see engine-internal tables (names
   // starting with "_": batch ids, quarantined batches); the engine's own scans may.
   enum class Reader { kUser, kInternal };
+  // A connection with the zones attached, and for kUser the materialized copies.
+  Result<sqlite::DbPtr> OpenReader(Reader kind);
   // A read connection and the names of the TEMP views created on it so far (a view's
   // name changes with its definition, see sqlite_scope.h), so that a scope's views are
   // created once per connection rather than once per query.
@@ -92,11 +104,15 @@ class SqliteEngine final : public Engine {
                                  int part, int parts);
   // Asks the checkpointer to checkpoint `zone`'s file.
   void ScheduleCheckpoint(Zone zone);
+  // After a committed change of `dataset`'s rows: schedules the checkpoint and makes its
+  // materialized copies stale.
+  void Committed(const DatasetName& dataset);
   void CheckpointLoop();
 
   const std::string dir_;
-  // Set once before the first scoped query; read by user connections' transform function.
-  TransformCompiler transform_compiler_;
+  // Read by the transform function of user connections and of the copy builder.
+  sqlite::Transforms transforms_;
+  std::unique_ptr<sqlite::CopyCache> copies_;
   // One writer at a time per zone file; SQLite would serialize them anyway, this keeps
   // waiting writers in-process and fair instead of spinning on busy timeouts.
   std::array<std::mutex, 4> zone_write_mu_;

@@ -122,21 +122,24 @@ std::string SqlString(std::string_view text) {
   return out + "'";
 }
 
-ScopedView MakeView(const DatasetView& view) {
-  std::string select;
-  for (const auto& column : view.columns) {
-    if (!select.empty()) select += ", ";
-    std::string ref = QuoteIdent(column.name);
-    if (column.transform.empty()) {
-      select += ref;
-    } else {
-      select += std::string(kTransformFunction) + "(" + SqlString(column.transform) + ", " + ref +
-                ") AS " + ref;
+bool HasTransforms(const DatasetView& view) {
+  return std::any_of(view.columns.begin(), view.columns.end(),
+                     [](const ColumnView& c) { return !c.transform.empty(); });
+}
+
+// The view over `view`'s rows: computed from the dataset by `select`, or read from
+// `copy` (a table holding exactly those rows).
+ScopedView MakeView(const DatasetView& view, const std::string& select,
+                    const std::optional<TableRef>& copy) {
+  std::string body = select;
+  if (copy) {
+    std::string columns;
+    for (const auto& column : view.columns) {
+      if (!columns.empty()) columns += ", ";
+      columns += QuoteIdent(column.name);
     }
+    body = "SELECT " + columns + " FROM " + copy->schema + "." + QuoteIdent(copy->table);
   }
-  if (select.empty()) select = "NULL AS " + QuoteIdent("no visible column");
-  std::string body = "SELECT " + select + " FROM " + std::string(ZoneName(view.dataset.zone)) +
-                     "." + QuoteIdent(view.dataset.name);
   // The name changes with the definition, so a connection that built an older view of
   // the dataset (before a grant or a policy changed) builds the new one alongside it.
   std::string name = std::string(kViewPrefix) + Hex64(std::hash<std::string>{}(body));
@@ -147,8 +150,8 @@ void TransformValue(sqlite3_context* ctx, int, sqlite3_value** argv) {
   auto* transform = static_cast<ValueTransform*>(sqlite3_get_auxdata(ctx, 0));
   std::unique_ptr<ValueTransform> compiled;
   if (transform == nullptr) {
-    const auto* compiler = static_cast<const TransformCompiler*>(sqlite3_user_data(ctx));
-    if (!*compiler) {
+    auto compiler = static_cast<const Transforms*>(sqlite3_user_data(ctx))->Get();
+    if (compiler == nullptr || !*compiler) {
       sqlite3_result_error(ctx, "column transforms are not configured on this engine", -1);
       return;
     }
@@ -182,7 +185,36 @@ void TransformValue(sqlite3_context* ctx, int, sqlite3_value** argv) {
 
 }  // namespace
 
-Result<ScopedQuery> RewriteForScope(std::string_view sql, const ReadScope& scope) {
+std::string TransformedSelect(const DatasetView& view) {
+  std::string select;
+  for (const auto& column : view.columns) {
+    if (!select.empty()) select += ", ";
+    std::string ref = QuoteIdent(column.name);
+    if (column.transform.empty()) {
+      select += ref;
+    } else {
+      select += std::string(kTransformFunction) + "(" + SqlString(column.transform) + ", " + ref +
+                ") AS " + ref;
+    }
+  }
+  if (select.empty()) select = "NULL AS " + QuoteIdent("no visible column");
+  return "SELECT " + select + " FROM " + std::string(ZoneName(view.dataset.zone)) + "." +
+         QuoteIdent(view.dataset.name);
+}
+
+void Transforms::Set(TransformCompiler compiler) {
+  auto shared = std::make_shared<const TransformCompiler>(std::move(compiler));
+  std::lock_guard lock(mu_);
+  compiler_ = std::move(shared);
+}
+
+std::shared_ptr<const TransformCompiler> Transforms::Get() const {
+  std::lock_guard lock(mu_);
+  return compiler_;
+}
+
+Result<ScopedQuery> RewriteForScope(std::string_view sql, const ReadScope& scope,
+                                    const CopyFinder& copies) {
   std::vector<Token> tokens = Tokenize(sql);
   ScopedQuery out;
   size_t copied = 0;
@@ -200,7 +232,12 @@ Result<ScopedQuery> RewriteForScope(std::string_view sql, const ReadScope& scope
       return PermissionDenied("you may not read " + dataset.ToString() +
                               " (it does not exist or no grant lets you read it)");
     }
-    ScopedView scoped = MakeView(*view);
+    std::string select = TransformedSelect(*view);
+    std::optional<TableRef> copy;
+    if (copies && HasTransforms(*view)) copy = copies(*view, select);
+    ScopedView scoped = MakeView(*view, select, copy);
+    std::string source = copy ? copy->schema + "." + copy->table : dataset.ToString();
+    out.sources.emplace(std::move(source), dataset.ToString());
     out.sql.append(sql.substr(copied, zone_token.begin - copied));
     out.sql += "temp." + QuoteIdent(scoped.name);
     copied = tokens[name].end;
@@ -275,25 +312,22 @@ int ScopedAuthorizer(void* user_data, int action, const char* arg1, const char* 
     if (arg2 != nullptr && arg2[0] != '\0') columns.insert(arg2);
     return SQLITE_OK;
   }
-  if (IsEngineTable(arg1)) return SQLITE_DENY;
   bool through_scope_view = view_name != nullptr && audit.views.count(view_name) != 0;
   if (through_scope_view) return SQLITE_OK;
-  // Counting a scope table's rows without reading a column.
-  if (arg2 != nullptr && arg2[0] == '\0' && db_name != nullptr) {
-    std::string table = std::string(db_name) + "." + arg1;
-    for (const auto& [name, dataset] : audit.views) {
-      if (dataset == table) {
-        audit.reads[dataset];
-        return SQLITE_OK;
-      }
+  // Counting the rows of a table a scope view reads, without reading a column.
+  if (arg1 != nullptr && arg2 != nullptr && arg2[0] == '\0' && db_name != nullptr) {
+    auto source = audit.sources.find(std::string(db_name) + "." + arg1);
+    if (source != audit.sources.end()) {
+      audit.reads[source->second];
+      return SQLITE_OK;
     }
   }
   return SQLITE_DENY;
 }
 
-Status RegisterTransformFunction(sqlite3* db, const TransformCompiler* compiler) {
+Status RegisterTransformFunction(sqlite3* db, const Transforms* transforms) {
   int rc = sqlite3_create_function_v2(db, kTransformFunction, 2, SQLITE_UTF8 | SQLITE_INNOCUOUS,
-                                      const_cast<TransformCompiler*>(compiler), TransformValue,
+                                      const_cast<Transforms*>(transforms), TransformValue,
                                       nullptr, nullptr, nullptr);
   if (rc != SQLITE_OK) return Error(db, "registering the transform function");
   return Status::Ok();

@@ -8,12 +8,17 @@
 // authorizer that lets it read a dataset's table only from inside one of those views.
 // The rewrite is a convenience; the authorizer is the guarantee: a reference the
 // rewrite missed (an unqualified name, an odd spelling) reads the table directly and
-// is refused, it never sees stored values.
+// is refused, it never sees stored values. A view may instead read a materialized copy
+// of exactly those transformed rows (see sqlite_copies.h).
 #pragma once
 
 #include <sqlite3.h>
 
+#include <functional>
 #include <map>
+#include <memory>
+#include <mutex>
+#include <optional>
 #include <set>
 #include <string>
 #include <string_view>
@@ -34,6 +39,9 @@ struct ScopedView {
 struct ReadAudit {
   // Scoped statements: view name → the dataset ("zone.name") behind it.
   std::map<std::string, std::string> views;
+  // Scoped statements: the table each view reads ("schema.table": the dataset's own,
+  // or a materialized copy of it) → the dataset.
+  std::map<std::string, std::string> sources;
   // Every dataset the statement reads → the columns it uses.
   std::map<std::string, std::set<std::string>> reads;
 };
@@ -42,12 +50,30 @@ struct ScopedQuery {
   std::string sql;                // the query reading views instead of tables
   std::vector<ScopedView> views;  // the views it reads, each once
   std::map<std::string, std::string> datasets;  // view name → "zone.name"
+  std::map<std::string, std::string> sources;   // table read → "zone.name" (ReadAudit)
 };
+
+// A table in one of a connection's schemas.
+struct TableRef {
+  std::string schema, table;
+};
+
+// The SELECT computing `view`'s rows from its dataset: each visible column, through its
+// transform where it has one. Identical views give identical text.
+std::string TransformedSelect(const DatasetView& view);
+
+// Where a view whose columns have transforms may read its rows already transformed:
+// a table holding exactly what `select` (TransformedSelect of `view`) computes, or
+// nullopt to compute them as the query reads.
+using CopyFinder =
+    std::function<std::optional<TableRef>(const DatasetView& view, const std::string& select)>;
 
 // Rewrites the `zone.dataset` references of `sql` (identifiers in any SQLite quoting,
 // comments and blanks around the dot allowed; string literals untouched).
-// PermissionDenied naming the dataset when the scope does not resolve it.
-Result<ScopedQuery> RewriteForScope(std::string_view sql, const ReadScope& scope);
+// PermissionDenied naming the dataset when the scope does not resolve it. `copies`
+// (optional) is asked once per view with transforms.
+Result<ScopedQuery> RewriteForScope(std::string_view sql, const ReadScope& scope,
+                                    const CopyFinder& copies = {});
 
 // Authorizer of the engine's own statements (scans, schema and stats reads): reads of
 // any table, engine tables included, and nothing else.
@@ -64,7 +90,8 @@ int UserAuthorizer(void* user_data, int action, const char* arg1, const char* ar
                    const char* db_name, const char* view_name);
 
 // Authorizer of scoped statements: like UserAuthorizer, and a dataset table's columns
-// may only be read by one of the scope's views. SQLite also checks a table whose rows a
+// (or an engine table's, such as a materialized copy) may only be read by one of the
+// scope's views. SQLite also checks a table whose rows a
 // query counts without reading a column (an empty column name); that is allowed for
 // the scope's tables only. `user_data` is the ReadAudit holding the scope's views; the
 // columns recorded are those the query uses of each view.
@@ -72,8 +99,21 @@ int UserAuthorizer(void* user_data, int action, const char* arg1, const char* ar
 int ScopedAuthorizer(void* user_data, int action, const char* arg1, const char* arg2,
                      const char* db_name, const char* view_name);
 
-// Registers `_cd_transform(spec, value)` on `db`, compiling each spec with `compiler`
-// once per statement. `compiler` must outlive the connection.
-Status RegisterTransformFunction(sqlite3* db, const TransformCompiler* compiler);
+// The engine's transform compiler, replaceable while queries run (new data keys make
+// the same spec give other values). Thread-safe.
+class Transforms {
+ public:
+  void Set(TransformCompiler compiler);
+  // The current compiler; null before the first Set.
+  std::shared_ptr<const TransformCompiler> Get() const;
+
+ private:
+  mutable std::mutex mu_;
+  std::shared_ptr<const TransformCompiler> compiler_;  // GUARDED_BY(mu_)
+};
+
+// Registers `_cd_transform(spec, value)` on `db`, compiling each spec with the current
+// compiler of `transforms` once per statement. `transforms` must outlive the connection.
+Status RegisterTransformFunction(sqlite3* db, const Transforms* transforms);
 
 }  // namespace citydata::storage::sqlite

@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 #include <unistd.h>
 
+#include <atomic>
 #include <filesystem>
 
 #include "storage/sqlite/sqlite_engine.h"
@@ -161,6 +162,129 @@ TEST(RewriteForScope, LeavesOtherTextAlone) {
   EXPECT_EQ(q->sql, "SELECT 1.5, t.x FROM temp.\"" + q->views[0].name + "\" t -- raw.b\n");
   EXPECT_EQ(sqlite::RewriteForScope("SELECT * FROM raw.b", scope).status().code(),
             ErrorCode::kPermissionDenied);
+}
+
+// Materialized copies (sqlite_copies.h): once a copy is ready, scoped queries read it
+// without calling the transform, and see exactly what they saw before.
+class CopyTest : public ScopeTest {
+ protected:
+  void SetUp() override {
+    ScopeTest::SetUp();
+    engine_->SetTransformCompiler(Counting("star"));
+  }
+
+  // TestCompiler's transform for `spec`, counting its calls in calls_.
+  TransformCompiler Counting(std::string mark) {
+    return [this, mark](std::string_view spec) -> Result<ValueTransform> {
+      ASSIGN_OR_RETURN(ValueTransform star, TestCompiler(spec));
+      return ValueTransform([this, mark, star](std::optional<std::string_view> v) {
+        ++calls_;
+        auto out = star(v);
+        if (out && mark != "star") *out += mark;
+        return out;
+      });
+    };
+  }
+
+  // Runs `sql` once (queueing a copy) and waits for the copy.
+  void Warm(const std::string& sql) {
+    ASSERT_TRUE(Run(sql, &scope_).ok());
+    engine_->WaitForCopiesForTesting();
+  }
+
+  std::atomic<int> calls_ = 0;
+};
+
+TEST_F(CopyTest, AReadyCopyIsReadInsteadOfTransformingAgain) {
+  const std::string sql = "SELECT id_number, district FROM raw.people ORDER BY district";
+  auto before = Run(sql, &scope_);
+  ASSERT_TRUE(before.ok()) << before.status().ToString();
+  EXPECT_GT(calls_.load(), 0);
+  engine_->WaitForCopiesForTesting();
+  calls_ = 0;
+  auto after = Run(sql, &scope_);
+  ASSERT_TRUE(after.ok()) << after.status().ToString();
+  EXPECT_EQ(*after, *before);
+  EXPECT_EQ(calls_.load(), 0);
+  EXPECT_EQ(*Run("SELECT count(*) FROM raw.people", &scope_), std::vector<std::string>{"2"});
+  // Reads are reported against the dataset, not the copy.
+  auto cursor = engine_->Query("SELECT count(*) FROM raw.people", {}, &scope_).value();
+  std::vector<Value> row;
+  ASSERT_TRUE(cursor->Next(row).value());
+  ASSERT_EQ(cursor->reads().size(), 1u);
+  EXPECT_EQ(cursor->reads()[0].dataset.ToString(), "raw.people");
+  // The copy holds transformed values only: probing for the stored value finds nothing.
+  for (const char* probe :
+       {"SELECT count(*) FROM raw.people WHERE id_number = '11010519491231002X'",
+        "SELECT count(*) FROM raw.people WHERE substr(id_number, 2, 1) = '1'",
+        "SELECT count(*) FROM raw.people p JOIN raw.people q ON p.id_number = q.id_number"}) {
+    auto n = Run(probe, &scope_);
+    ASSERT_TRUE(n.ok()) << probe << ": " << n.status().ToString();
+    EXPECT_EQ(*n, std::vector<std::string>{std::string(probe).find("JOIN") != std::string::npos
+                                               ? "4"
+                                               : "0"})
+        << probe;
+  }
+  EXPECT_EQ(calls_.load(), 0);
+}
+
+TEST_F(CopyTest, CopiesAreNotReadableByName) {
+  Warm("SELECT id_number FROM raw.people");
+  for (const char* sql : {"SELECT * FROM masked._copy_1", "SELECT count(*) FROM masked._copy_1",
+                          "SELECT name FROM masked.sqlite_master"}) {
+    EXPECT_EQ(Run(sql, &scope_).status().code(), ErrorCode::kPermissionDenied) << sql;
+    EXPECT_EQ(Run(sql, nullptr).status().code(), ErrorCode::kPermissionDenied) << sql;
+  }
+}
+
+TEST_F(CopyTest, NewRowsAreSeenAtOnceAndCopiedAgain) {
+  const std::string sql = "SELECT count(*), count(DISTINCT district) FROM raw.people";
+  Warm(sql);
+  auto w = engine_->BeginWrite({Zone::kRaw, "people"},
+                               {{"id_number", ColumnType::kText},
+                                {"name", ColumnType::kText},
+                                {"district", ColumnType::kText}},
+                               WriteMode::kAppend, "")
+               .value();
+  ASSERT_TRUE(w->Append({Value(std::string("110101200001011234")), Value(std::string("王五")),
+                         Value(std::string("朝阳区"))})
+                  .ok());
+  ASSERT_TRUE(w->Commit().ok());
+  EXPECT_EQ(*Run(sql, &scope_), (std::vector<std::string>{"3", "3"}));
+  engine_->WaitForCopiesForTesting();
+  calls_ = 0;
+  EXPECT_EQ(*Run(sql, &scope_), (std::vector<std::string>{"3", "3"}));
+  EXPECT_EQ(calls_.load(), 0);
+}
+
+TEST_F(CopyTest, ANewCompilerIsUsedAtOnce) {
+  const std::string sql = "SELECT id_number FROM raw.people ORDER BY district LIMIT 1";
+  Warm(sql);
+  engine_->SetTransformCompiler(Counting("#2"));
+  EXPECT_EQ(*Run(sql, &scope_), std::vector<std::string>{"1*****************#2"});
+  engine_->WaitForCopiesForTesting();
+  calls_ = 0;
+  EXPECT_EQ(*Run(sql, &scope_), std::vector<std::string>{"1*****************#2"});
+  EXPECT_EQ(calls_.load(), 0);
+}
+
+TEST_F(CopyTest, ADroppedDatasetIsNotReadFromItsCopy) {
+  Warm("SELECT id_number FROM raw.people");
+  ASSERT_TRUE(engine_->DropDataset({Zone::kRaw, "people"}).ok());
+  EXPECT_FALSE(Run("SELECT id_number FROM raw.people", &scope_).ok());
+}
+
+TEST_F(CopyTest, ACursorKeepsItsCopyWhileTheDataChanges) {
+  const std::string sql = "SELECT id_number FROM raw.people";
+  Warm(sql);
+  auto cursor = engine_->Query(sql, {}, &scope_).value();
+  std::vector<Value> row;
+  ASSERT_TRUE(cursor->Next(row).value());
+  ASSERT_TRUE(engine_->DropDataset({Zone::kRaw, "people"}).ok());
+  engine_->WaitForCopiesForTesting();
+  EXPECT_TRUE(cursor->Next(row).value());
+  EXPECT_EQ(Text(row[0]), "1*****************");
+  EXPECT_FALSE(cursor->Next(row).value());
 }
 
 }  // namespace
