@@ -138,14 +138,18 @@ Result<DatasetAccess> AccessService::ResolveWithColumns(const security::Principa
 
 namespace {
 
+// How a scope shows the column: as stored, or through its masking operator.
+storage::ColumnView ColumnViewOf(const ColumnAccess& c) {
+  if (c.op.kind == masking::OperatorKind::kKeep) return {c.name, "", true};
+  // Encryption seals each value with a fresh nonce: the same value differs every time.
+  return {c.name, TransformSpec(c), c.op.kind != masking::OperatorKind::kEncrypt};
+}
+
 // The view a scope shows of `dataset` read through `columns`.
 storage::DatasetView ViewOf(const DatasetName& dataset, const std::vector<ColumnAccess>& columns) {
   storage::DatasetView view;
   view.dataset = dataset;
-  for (const auto& c : columns) {
-    bool keep = c.op.kind == masking::OperatorKind::kKeep;
-    view.columns.push_back({c.name, keep ? "" : TransformSpec(c)});
-  }
+  for (const auto& c : columns) view.columns.push_back(ColumnViewOf(c));
   return view;
 }
 
@@ -256,7 +260,7 @@ Result<MaskCopyResult> AccessService::MaskCopy(const DatasetName& source,
   Schema target_schema;
   for (const auto& c : result.columns) {
     bool keep = c.op.kind == masking::OperatorKind::kKeep;
-    view.columns.push_back({c.name, keep ? "" : TransformSpec(c)});
+    view.columns.push_back(ColumnViewOf(c));
     ColumnType type = ColumnType::kText;
     for (const auto& s : *schema) {
       if (s.name == c.name && keep) type = s.type;

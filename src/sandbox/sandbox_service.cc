@@ -22,7 +22,7 @@ namespace {
 
 // The helper column that carries each group's source-row count; it is the first
 // column of what the engine returns and never leaves the sandbox.
-constexpr std::string_view kRowCountColumn = "count(*) AS _cd_rows, ";
+constexpr std::string_view kRowCountColumn = "count(*) AS _sandbox_rows, ";
 
 std::string Number(double v) {
   char buf[32];

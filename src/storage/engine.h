@@ -120,6 +120,10 @@ struct ColumnView {
   // "" shows the stored value; otherwise a spec the engine's TransformCompiler
   // understands (e.g. "mask:id_card"), applied to every value of the column.
   std::string transform;
+  // Whether the transform gives the same output for the same value every time; an
+  // engine may then keep transformed values (e.g. a materialized copy) and show them
+  // again. False for randomized ones (encryption with a fresh nonce).
+  bool deterministic = true;
 };
 struct DatasetView {
   DatasetName dataset;
@@ -221,8 +225,9 @@ class Engine {
                                                    const QueryParams& params = {}) = 0;
   // Sets how ColumnView transforms are compiled. Call it before the first scoped query
   // (scoped queries with transforms fail until then), and again whenever a spec would
-  // now compile to a transform giving other values (e.g. new keys): from then on no
-  // scoped read sees values of the old one, whatever the engine kept of them.
+  // now compile to a transform giving other values (e.g. new keys): queries prepared
+  // from then on see none of the old one's values, whatever the engine kept of them
+  // (cursors already open finish with the transforms they started with).
   virtual void SetTransformCompiler(TransformCompiler compiler) = 0;
 
   virtual Result<TableStats> Stats(const DatasetName& dataset) = 0;

@@ -530,6 +530,9 @@ LEAK_QUERIES = [
     "WITH RECURSIVE c(x) AS (SELECT sfzh FROM raw.people) SELECT x FROM c",
     "SELECT * FROM (SELECT sfzh AS x, memo AS y FROM raw.people)",
     "SELECT * FROM raw.people UNION ALL SELECT * FROM raw.people",
+    # A CTE named like a scope view (the engine's names) must not pass for it.
+    *[f'WITH "_cd_view_{n}" AS (SELECT sfzh AS x FROM people) SELECT x FROM "_cd_view_{n}" '
+      "WHERE EXISTS (SELECT 1 FROM raw.people)" for n in range(1, 4)],
     "SELECT sfzh FROM raw.people UNION SELECT '" + IDS[0][:6] + "'",
     "SELECT xm FROM raw.people ORDER BY sfzh",
     "SELECT sfzh FROM raw.people WHERE sfzh > '" + IDS[0][:10] + "'",
@@ -770,8 +773,10 @@ class MaskedCopyTest(unittest.TestCase):
         return body["rows"]
 
     def warm(self, sql, token):
-        """The rows `sql` shows before and after its masked copy is built."""
+        """The rows `sql` shows before and after its masked copy is built (the second
+        read of the same data queues it)."""
         first = self.query(sql, token)
+        self.assertEqual(self.query(sql, token), first)
         self.assertGreaterEqual(wait_for_masked_copies(self.server), 1)
         return first, self.query(sql, token)
 

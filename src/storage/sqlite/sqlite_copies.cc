@@ -6,10 +6,14 @@
 namespace citydata::storage::sqlite {
 namespace {
 
-// Entries (distinct scoped SELECTs) kept at most; past it the least recently used one
-// is forgotten and its copy dropped. Every copy is a full copy of its dataset, so this
-// bounds the file at about this many times the largest scoped datasets.
+// Entries (distinct scoped SELECTs) kept at most, per dataset and in all; past a limit
+// the least recently used one is forgotten and its copy dropped. Every copy is a full
+// copy of its dataset, so readers cycling through column subsets of one dataset cannot
+// make the file grow past kMaxPerDataset copies of it, nor evict other datasets' copies
+// beyond the total limit's share.
 constexpr size_t kMaxEntries = 32;
+constexpr size_t kMaxPerDataset = 4;
+constexpr int kRequestsBeforeBuild = 2;
 
 constexpr const char* kBuildsMetric = "citydata_masked_copy_builds_total";
 constexpr const char* kBuildSecondsMetric = "citydata_masked_copy_build_seconds";
@@ -66,23 +70,29 @@ CopyCache::~CopyCache() {
   builder_.join();
 }
 
-std::shared_ptr<const MaterializedCopy> CopyCache::Find(const DatasetView& view,
+std::shared_ptr<const MaterializedCopy> CopyCache::Find(const DatasetName& dataset,
                                                         const std::string& select) {
   std::lock_guard lock(mu_);
-  auto [it, inserted] = entries_.try_emplace(select);
+  auto it = entries_.find(select);
+  if (it == entries_.end()) {
+    MakeRoom(dataset.ToString());
+    it = entries_.try_emplace(select).first;
+    it->second.dataset = dataset.ToString();
+  }
   Entry& entry = it->second;
-  if (inserted) entry.dataset = view.dataset.ToString();
   entry.last_used = std::chrono::steady_clock::now();
   const std::pair<uint64_t, uint64_t> current{VersionOf(entry.dataset), generation_};
   if (entry.ready && std::pair(entry.ready_version, entry.ready_generation) == current) {
     return entry.ready;
   }
   Retire(entry);
-  if (!entry.building && entry.failed != current) {
+  if (entry.requested_for != current) entry.requests = 0;
+  entry.requested_for = current;
+  ++entry.requests;
+  if (entry.requests >= kRequestsBeforeBuild && !entry.building && entry.failed != current) {
     entry.building = true;
     queue_.push_back(select);
     cv_.notify_all();
-    if (inserted) Evict();
     PublishGauge();
   }
   return nullptr;
@@ -115,6 +125,7 @@ void CopyCache::WaitForBuildsForTesting() {
 void CopyCache::BuilderLoop() {
   std::unique_lock lock(mu_);
   while (!stopping_) {
+    // Also wakes every second: statements let go of retired copies without a signal.
     cv_.wait_for(lock, std::chrono::seconds(1), [this] { return stopping_ || !queue_.empty(); });
     lock.unlock();
     DropUnused();
@@ -200,16 +211,31 @@ void CopyCache::Retire(Entry& entry) {
   entry.ready = nullptr;
 }
 
-void CopyCache::Evict() {
-  while (entries_.size() > kMaxEntries) {
-    auto oldest = entries_.end();
+void CopyCache::MakeRoom(const std::string& dataset) {
+  // The least recently used entry not being built among those `in` selects.
+  auto oldest = [this](auto in) {
+    auto found = entries_.end();
     for (auto it = entries_.begin(); it != entries_.end(); ++it) {
-      if (it->second.building) continue;
-      if (oldest == entries_.end() || it->second.last_used < oldest->second.last_used) oldest = it;
+      if (it->second.building || !in(it->second)) continue;
+      if (found == entries_.end() || it->second.last_used < found->second.last_used) found = it;
     }
-    if (oldest == entries_.end()) return;
-    Retire(oldest->second);
-    entries_.erase(oldest);
+    return found;
+  };
+  auto of_dataset = [&](const Entry& e) { return e.dataset == dataset; };
+  auto any = [](const Entry&) { return true; };
+  while (static_cast<size_t>(std::count_if(entries_.begin(), entries_.end(), [&](const auto& e) {
+           return of_dataset(e.second);
+         })) >= kMaxPerDataset) {
+    auto victim = oldest(of_dataset);
+    if (victim == entries_.end()) break;
+    Retire(victim->second);
+    entries_.erase(victim);
+  }
+  while (entries_.size() >= kMaxEntries) {
+    auto victim = oldest(any);
+    if (victim == entries_.end()) break;
+    Retire(victim->second);
+    entries_.erase(victim);
   }
 }
 

@@ -10,8 +10,10 @@
 // compiler (TransformsChanged, e.g. after new data keys). A changed scope (other columns,
 // another masking operator, a new classification) is another SELECT and so another copy.
 // Until a current copy is ready, scoped queries transform the dataset's rows as they read
-// them; a copy is built in the background after the first query that could have used it.
-// The file is a cache: it is recreated empty whenever the engine opens.
+// them; a copy is built in the background once a second query could have used it for
+// the same data (a one-off read, or data that changes between every two reads, is not
+// worth a copy of the dataset). The file is a cache: it is recreated empty whenever the
+// engine opens.
 //
 // Thread safety: all methods may be called from any thread.
 #pragma once
@@ -58,10 +60,12 @@ class CopyCache {
   // Stops the builder, interrupting a build in progress.
   ~CopyCache();
 
-  // The current copy of the rows `select` computes (the body of `view`'s transforming
-  // view), or nullptr when none is ready; a build is then queued unless one is already
-  // under way or the last one for this data failed.
-  std::shared_ptr<const MaterializedCopy> Find(const DatasetView& view, const std::string& select);
+  // The current copy of the rows `select` computes from `dataset` (the body of a view
+  // with transforms), or nullptr when none is ready. A build is then queued when this is
+  // the second request for the same data, unless one is under way or the last one for
+  // this data failed.
+  std::shared_ptr<const MaterializedCopy> Find(const DatasetName& dataset,
+                                               const std::string& select);
 
   // Called after every committed change of `dataset`'s rows (and after a drop): its
   // copies are stale from now on.
@@ -80,6 +84,9 @@ class CopyCache {
     bool building = false;
     // The data version and generation a build failed for; not retried until they change.
     std::optional<std::pair<uint64_t, uint64_t>> failed;
+    // Requests for the data version and generation `requested_for`.
+    std::pair<uint64_t, uint64_t> requested_for{0, 0};
+    int requests = 0;
     std::chrono::steady_clock::time_point last_used;
   };
   // What the builder reads under the mutex before a build.
@@ -99,10 +106,13 @@ class CopyCache {
   void DropUnused();
   // REQUIRES: mu_ held. Moves `entry`'s ready copy to the retired list.
   void Retire(Entry& entry);
-  // REQUIRES: mu_ held. Forgets the least recently used entries beyond the limit.
-  void Evict();
+  // REQUIRES: mu_ held. Makes room for one more entry of `dataset` within the limits
+  // (per dataset, and in all) by forgetting the least recently used entries, never one
+  // being built (so the limits can be passed while builds run).
+  void MakeRoom(const std::string& dataset);
   // REQUIRES: mu_ held.
   uint64_t VersionOf(const std::string& dataset) const;
+  // REQUIRES: mu_ held.
   void PublishGauge();
 
   DbPtr db_;  // the builder thread's connection: the copies file, zones attached

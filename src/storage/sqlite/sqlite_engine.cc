@@ -20,7 +20,8 @@ constexpr int kMaxValueBytes = 16 << 20;
 constexpr int kMaxSqlBytes = 1 << 20;
 constexpr int kMaxExprDepth = 200;
 // A user connection holding more TEMP views than this (one per distinct scope of a
-// dataset it served) is closed instead of pooled, which drops them.
+// dataset it served, and one per materialized copy it read: each rebuilt copy is a new
+// definition) is closed instead of pooled, which drops them.
 constexpr size_t kMaxTempViews = 512;
 
 std::string_view DeclaredType(ColumnType type) {
@@ -240,7 +241,7 @@ class SqliteEngine::Lease {
     engine_->ReleaseReader(kind_, std::move(reader_), discard_);
   }
   sqlite3* db() const { return reader_.db.get(); }
-  std::unordered_set<std::string>& temp_views() { return reader_.temp_views; }
+  sqlite::TempViews& temp_views() { return reader_.temp_views; }
   void Discard() { discard_ = true; }
   // Keeps the materialized copies the statement reads until the statement is done.
   void Hold(std::vector<std::shared_ptr<const sqlite::MaterializedCopy>> copies) {
@@ -585,21 +586,20 @@ Result<SqliteEngine::Select> SqliteEngine::PrepareSelect(Reader kind, std::strin
 Result<SqliteEngine::Select> SqliteEngine::PrepareScoped(std::string_view sql,
                                                          const ReadScope& scope) {
   std::vector<std::shared_ptr<const sqlite::MaterializedCopy>> copies;
-  auto find_copy = [&](const DatasetView& view,
+  auto find_copy = [&](const DatasetName& dataset,
                        const std::string& select) -> std::optional<sqlite::TableRef> {
-    auto copy = copies_->Find(view, select);
+    auto copy = copies_->Find(dataset, select);
     if (copy == nullptr) return std::nullopt;
     copies.push_back(copy);
     return sqlite::TableRef{std::string(sqlite::kCopiesSchema), copy->table};
   };
-  ASSIGN_OR_RETURN(auto scoped, sqlite::RewriteForScope(sql, scope, find_copy));
   ASSIGN_OR_RETURN(auto lease, AcquireReader(Reader::kUser));
+  ASSIGN_OR_RETURN(auto scoped,
+                   sqlite::RewriteForScope(sql, scope, lease->temp_views(), find_copy));
   lease->Hold(std::move(copies));
   sqlite3* db = lease->db();
   std::string create;
-  for (const auto& view : scoped.views) {
-    if (!lease->temp_views().contains(view.name)) create += view.create_sql + ";";
-  }
+  for (const auto& view : scoped.views) create += view.create_sql + ";";
   if (!create.empty()) {
     // The views are the engine's own statements: they run with writes to TEMP allowed
     // and no authorizer, and the connection is read-only again before user SQL is seen.
@@ -610,10 +610,12 @@ Result<SqliteEngine::Select> SqliteEngine::PrepareScoped(std::string_view sql,
       lease->Discard();
       return created.ok() ? readonly : created;
     }
-    for (const auto& view : scoped.views) lease->temp_views().insert(view.name);
+    for (auto& view : scoped.views) {
+      lease->temp_views().emplace(std::move(view.body), std::move(view.name));
+    }
     if (lease->temp_views().size() > kMaxTempViews) lease->Discard();
   }
-  lease->read_audit().views = std::move(scoped.datasets);
+  lease->read_audit().views = std::move(scoped.views_read);
   lease->read_audit().sources = std::move(scoped.sources);
   sqlite3_set_authorizer(db, sqlite::ScopedAuthorizer, &lease->read_audit());
   auto select = PrepareOn(std::move(lease), scoped.sql);

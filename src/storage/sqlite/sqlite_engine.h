@@ -17,7 +17,6 @@
 #include <mutex>
 #include <string>
 #include <thread>
-#include <unordered_set>
 #include <vector>
 
 #include "core/metrics.h"
@@ -73,12 +72,11 @@ class SqliteEngine final : public Engine {
   enum class Reader { kUser, kInternal };
   // A connection with the zones attached, and for kUser the materialized copies.
   Result<sqlite::DbPtr> OpenReader(Reader kind);
-  // A read connection and the names of the TEMP views created on it so far (a view's
-  // name changes with its definition, see sqlite_scope.h), so that a scope's views are
-  // created once per connection rather than once per query.
+  // A read connection and the TEMP views created on it so far, so that a scope's
+  // views are created once per connection rather than once per query.
   struct PooledReader {
     sqlite::DbPtr db;
-    std::unordered_set<std::string> temp_views;
+    sqlite::TempViews temp_views;
   };
   Result<std::unique_ptr<Lease>> AcquireReader(Reader kind);
   // Returns a connection to its pool; `discard` closes it instead (e.g. once it holds

@@ -107,12 +107,6 @@ std::optional<Zone> ZoneOf(const std::string& ident) {
   return std::nullopt;
 }
 
-std::string Hex64(uint64_t v) {
-  char buf[17];
-  std::snprintf(buf, sizeof(buf), "%016llx", static_cast<unsigned long long>(v));
-  return buf;
-}
-
 std::string SqlString(std::string_view text) {
   std::string out = "'";
   for (char c : text) {
@@ -122,28 +116,34 @@ std::string SqlString(std::string_view text) {
   return out + "'";
 }
 
-bool HasTransforms(const DatasetView& view) {
-  return std::any_of(view.columns.begin(), view.columns.end(),
-                     [](const ColumnView& c) { return !c.transform.empty(); });
+// Whether a copy of the view's transformed rows would show what the view shows: some
+// column has a transform (else the view reads stored values anyway), and every
+// transform is deterministic.
+bool Materializable(const DatasetView& view) {
+  bool transformed = false;
+  for (const auto& c : view.columns) {
+    if (!c.deterministic) return false;
+    transformed = transformed || !c.transform.empty();
+  }
+  return transformed;
 }
 
-// The view over `view`'s rows: computed from the dataset by `select`, or read from
-// `copy` (a table holding exactly those rows).
-ScopedView MakeView(const DatasetView& view, const std::string& select,
-                    const std::optional<TableRef>& copy) {
-  std::string body = select;
-  if (copy) {
-    std::string columns;
-    for (const auto& column : view.columns) {
-      if (!columns.empty()) columns += ", ";
-      columns += QuoteIdent(column.name);
-    }
-    body = "SELECT " + columns + " FROM " + copy->schema + "." + QuoteIdent(copy->table);
+// Names of the engine's own objects (views, the transform function) start with this;
+// a query may not use such a name, so it cannot stand in for one of them (a CTE named
+// like a scope view would otherwise be trusted as that view by the authorizer).
+constexpr std::string_view kReservedPrefix = "_cd_";
+
+// The definition of the view over `view`'s rows: computed from the dataset by
+// `select`, or read from `copy` (a table holding exactly those rows).
+std::string ViewBody(const DatasetView& view, const std::string& select,
+                     const std::optional<TableRef>& copy) {
+  if (!copy) return select;
+  std::string columns;
+  for (const auto& column : view.columns) {
+    if (!columns.empty()) columns += ", ";
+    columns += QuoteIdent(column.name);
   }
-  // The name changes with the definition, so a connection that built an older view of
-  // the dataset (before a grant or a policy changed) builds the new one alongside it.
-  std::string name = std::string(kViewPrefix) + Hex64(std::hash<std::string>{}(body));
-  return {name, "CREATE TEMP VIEW IF NOT EXISTS " + QuoteIdent(name) + " AS " + body};
+  return "SELECT " + columns + " FROM " + copy->schema + "." + QuoteIdent(copy->table);
 }
 
 void TransformValue(sqlite3_context* ctx, int, sqlite3_value** argv) {
@@ -214,13 +214,33 @@ std::shared_ptr<const TransformCompiler> Transforms::Get() const {
 }
 
 Result<ScopedQuery> RewriteForScope(std::string_view sql, const ReadScope& scope,
-                                    const CopyFinder& copies) {
+                                    const TempViews& existing, const CopyFinder& copies) {
   std::vector<Token> tokens = Tokenize(sql);
   ScopedQuery out;
+  TempViews added;
+  // The view defined by `body`: the connection's, or a new one under a name no other
+  // definition had (views are never dropped from a connection, so the count is new).
+  auto view_for = [&](const std::string& body) {
+    if (auto it = existing.find(body); it != existing.end()) return it->second;
+    auto [it, inserted] = added.try_emplace(body);
+    if (inserted) {
+      it->second = std::string(kViewPrefix) + std::to_string(existing.size() + added.size());
+      out.views.push_back(
+          {it->second, body, "CREATE TEMP VIEW " + QuoteIdent(it->second) + " AS " + body});
+    }
+    return it->second;
+  };
+  // One answer per view definition, so that every reference to a dataset in the query
+  // reads the same rows (a copy turning ready or stale mid-rewrite would mix versions).
+  std::unordered_map<std::string, std::optional<TableRef>> found;
   size_t copied = 0;
   for (size_t i = 0; i < tokens.size(); ++i) {
     const Token& zone_token = tokens[i];
     if (zone_token.kind != Token::Kind::kIdentifier) continue;
+    if (zone_token.ident.starts_with(kReservedPrefix)) {
+      return PermissionDenied("names starting with " + std::string(kReservedPrefix) +
+                              " are reserved for citydata; rename '" + zone_token.ident + "'");
+    }
     std::optional<Zone> zone = ZoneOf(zone_token.ident);
     size_t dot = Significant(tokens, i + 1);
     if (!zone || dot >= tokens.size() || tokens[dot].kind != Token::Kind::kDot) continue;
@@ -234,16 +254,18 @@ Result<ScopedQuery> RewriteForScope(std::string_view sql, const ReadScope& scope
     }
     std::string select = TransformedSelect(*view);
     std::optional<TableRef> copy;
-    if (copies && HasTransforms(*view)) copy = copies(*view, select);
-    ScopedView scoped = MakeView(*view, select, copy);
+    if (copies && Materializable(*view)) {
+      auto [it, first] = found.try_emplace(select);
+      if (first) it->second = copies(view->dataset, select);
+      copy = it->second;
+    }
+    std::string view_name = view_for(ViewBody(*view, select, copy));
     std::string source = copy ? copy->schema + "." + copy->table : dataset.ToString();
+    out.views_read.emplace(view_name, ViewSource{dataset.ToString(), source});
     out.sources.emplace(std::move(source), dataset.ToString());
     out.sql.append(sql.substr(copied, zone_token.begin - copied));
-    out.sql += "temp." + QuoteIdent(scoped.name);
+    out.sql += "temp." + QuoteIdent(view_name);
     copied = tokens[name].end;
-    if (out.datasets.emplace(scoped.name, dataset.ToString()).second) {
-      out.views.push_back(std::move(scoped));
-    }
     i = name;
   }
   out.sql.append(sql.substr(copied));
@@ -308,12 +330,17 @@ int ScopedAuthorizer(void* user_data, int action, const char* arg1, const char* 
     // A column of one of the scope's views, as the query uses it.
     auto view = audit.views.find(arg1);
     if (view == audit.views.end()) return SQLITE_DENY;
-    auto& columns = audit.reads[view->second];
+    auto& columns = audit.reads[view->second.dataset];
     if (arg2 != nullptr && arg2[0] != '\0') columns.insert(arg2);
     return SQLITE_OK;
   }
-  bool through_scope_view = view_name != nullptr && audit.views.count(view_name) != 0;
-  if (through_scope_view) return SQLITE_OK;
+  // A scope view reading its own source, and nothing else.
+  if (view_name != nullptr && arg1 != nullptr && db_name != nullptr) {
+    auto view = audit.views.find(view_name);
+    if (view != audit.views.end() && view->second.source == std::string(db_name) + "." + arg1) {
+      return SQLITE_OK;
+    }
+  }
   // Counting the rows of a table a scope view reads, without reading a column.
   if (arg1 != nullptr && arg2 != nullptr && arg2[0] == '\0' && db_name != nullptr) {
     auto source = audit.sources.find(std::string(db_name) + "." + arg1);

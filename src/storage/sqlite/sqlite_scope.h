@@ -22,6 +22,7 @@
 #include <set>
 #include <string>
 #include <string_view>
+#include <unordered_map>
 #include <vector>
 
 #include "core/status.h"
@@ -29,18 +30,29 @@
 
 namespace citydata::storage::sqlite {
 
+// A connection's TEMP views: definition (the view's SELECT) → name. Each definition
+// has its own name, never given to another one on that connection.
+using TempViews = std::unordered_map<std::string, std::string>;
+
+// A view a scoped query needs that its connection does not have yet.
 struct ScopedView {
-  std::string name;        // the TEMP view's name; changes whenever its definition does
-  std::string create_sql;  // CREATE TEMP VIEW IF NOT EXISTS ...
+  std::string name;
+  std::string body;        // the definition
+  std::string create_sql;  // CREATE TEMP VIEW ...
+};
+
+// What a scope view stands for.
+struct ViewSource {
+  std::string dataset;  // "zone.name"
+  std::string source;   // the table it reads, "schema.table": the dataset's or a copy's
 };
 
 // What the authorizer of a user statement is told and what it learns. It lives as long
 // as the statement (SQLite re-prepares, and re-authorizes, when a schema changes).
 struct ReadAudit {
-  // Scoped statements: view name → the dataset ("zone.name") behind it.
-  std::map<std::string, std::string> views;
-  // Scoped statements: the table each view reads ("schema.table": the dataset's own,
-  // or a materialized copy of it) → the dataset.
+  // Scoped statements: view name → what it stands for.
+  std::map<std::string, ViewSource> views;
+  // Scoped statements: each table a view reads ("schema.table") → the dataset.
   std::map<std::string, std::string> sources;
   // Every dataset the statement reads → the columns it uses.
   std::map<std::string, std::set<std::string>> reads;
@@ -48,9 +60,9 @@ struct ReadAudit {
 
 struct ScopedQuery {
   std::string sql;                // the query reading views instead of tables
-  std::vector<ScopedView> views;  // the views it reads, each once
-  std::map<std::string, std::string> datasets;  // view name → "zone.name"
-  std::map<std::string, std::string> sources;   // table read → "zone.name" (ReadAudit)
+  std::vector<ScopedView> views;  // the views it reads that are still to be created
+  std::map<std::string, ViewSource> views_read;  // every view it reads (ReadAudit::views)
+  std::map<std::string, std::string> sources;    // as ReadAudit::sources
 };
 
 // A table in one of a connection's schemas.
@@ -62,18 +74,20 @@ struct TableRef {
 // transform where it has one. Identical views give identical text.
 std::string TransformedSelect(const DatasetView& view);
 
-// Where a view whose columns have transforms may read its rows already transformed:
-// a table holding exactly what `select` (TransformedSelect of `view`) computes, or
-// nullopt to compute them as the query reads.
-using CopyFinder =
-    std::function<std::optional<TableRef>(const DatasetView& view, const std::string& select)>;
+// Where a view of `dataset` whose columns have (deterministic) transforms may read its
+// rows already transformed: a table holding exactly what `select` (TransformedSelect of
+// the view) computes, or nullopt to compute them as the query reads.
+using CopyFinder = std::function<std::optional<TableRef>(const DatasetName& dataset,
+                                                         const std::string& select)>;
 
 // Rewrites the `zone.dataset` references of `sql` (identifiers in any SQLite quoting,
-// comments and blanks around the dot allowed; string literals untouched).
-// PermissionDenied naming the dataset when the scope does not resolve it. `copies`
-// (optional) is asked once per view with transforms.
+// comments and blanks around the dot allowed; string literals untouched) to read views:
+// those of `existing` (the connection's) where the definition is the same, new ones
+// otherwise. PermissionDenied naming the dataset when the scope does not resolve it.
+// `copies` (optional) is asked once per distinct view with deterministic transforms.
+// Names starting with "_cd_" are refused (PermissionDenied): they are the engine's.
 Result<ScopedQuery> RewriteForScope(std::string_view sql, const ReadScope& scope,
-                                    const CopyFinder& copies = {});
+                                    const TempViews& existing, const CopyFinder& copies = {});
 
 // Authorizer of the engine's own statements (scans, schema and stats reads): reads of
 // any table, engine tables included, and nothing else.
