@@ -533,6 +533,8 @@ LEAK_QUERIES = [
     # A CTE named like a scope view (the engine's names) must not pass for it.
     *[f'WITH "_cd_view_{n}" AS (SELECT sfzh AS x FROM people) SELECT x FROM "_cd_view_{n}" '
       "WHERE EXISTS (SELECT 1 FROM raw.people)" for n in range(1, 4)],
+    *[f"WITH '_cd_view_{n}' AS (SELECT sfzh AS x FROM people) SELECT x FROM '_cd_view_{n}' "
+      "WHERE EXISTS (SELECT 1 FROM raw.people)" for n in range(1, 4)],
     "SELECT sfzh FROM raw.people UNION SELECT '" + IDS[0][:6] + "'",
     "SELECT xm FROM raw.people ORDER BY sfzh",
     "SELECT sfzh FROM raw.people WHERE sfzh > '" + IDS[0][:10] + "'",

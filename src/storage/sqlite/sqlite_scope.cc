@@ -18,10 +18,12 @@ constexpr const char* kTransformFunction = "_cd_transform";
 // A lexical token of SQLite's SQL: enough to find identifiers and dots, and to skip
 // what may not be rewritten (string literals, comments).
 struct Token {
-  enum class Kind { kIdentifier, kDot, kTrivia, kOther };
+  enum class Kind { kIdentifier, kString, kDot, kTrivia, kOther };
   Kind kind;
   size_t begin, end;  // byte range in the text
-  std::string ident;  // kIdentifier: the unquoted name, ASCII lower-cased
+  // kIdentifier, kString: the unquoted text, ASCII lower-cased (SQLite also takes a
+  // string literal for a name in some places, e.g. `WITH 'x' AS (...)`).
+  std::string ident;
 };
 
 bool IsIdentStart(unsigned char c) { return std::isalpha(c) || c == '_' || c >= 0x80; }
@@ -64,7 +66,11 @@ Token NextToken(std::string_view s, size_t i) {
     size_t end = s.find("*/", i + 2);
     return {Token::Kind::kTrivia, i, end == std::string_view::npos ? s.size() : end + 2, ""};
   }
-  if (c == '\'') return {Token::Kind::kOther, i, QuotedEnd(s, i, '\'', nullptr), ""};
+  if (c == '\'') {
+    std::string text;
+    size_t end = QuotedEnd(s, i, '\'', &text);
+    return {Token::Kind::kString, i, end, Lower(text)};
+  }
   if (c == '"' || c == '`' || c == '[') {
     std::string name;
     size_t end = QuotedEnd(s, i, c == '[' ? ']' : static_cast<char>(c), &name);
@@ -236,11 +242,13 @@ Result<ScopedQuery> RewriteForScope(std::string_view sql, const ReadScope& scope
   size_t copied = 0;
   for (size_t i = 0; i < tokens.size(); ++i) {
     const Token& zone_token = tokens[i];
-    if (zone_token.kind != Token::Kind::kIdentifier) continue;
-    if (zone_token.ident.starts_with(kReservedPrefix)) {
-      return PermissionDenied("names starting with " + std::string(kReservedPrefix) +
+    bool named = zone_token.kind == Token::Kind::kIdentifier ||
+                 zone_token.kind == Token::Kind::kString;
+    if (named && zone_token.ident.starts_with(kReservedPrefix)) {
+      return PermissionDenied("names and strings starting with " + std::string(kReservedPrefix) +
                               " are reserved for citydata; rename '" + zone_token.ident + "'");
     }
+    if (zone_token.kind != Token::Kind::kIdentifier) continue;
     std::optional<Zone> zone = ZoneOf(zone_token.ident);
     size_t dot = Significant(tokens, i + 1);
     if (!zone || dot >= tokens.size() || tokens[dot].kind != Token::Kind::kDot) continue;

@@ -142,6 +142,8 @@ TEST_F(ScopeTest, WhatTheScopeDoesNotShowCannotBeRead) {
         "WHERE EXISTS (SELECT 1 FROM raw.people)",
         "WITH _CD_VIEW_1 AS (SELECT secret AS x FROM std.other) SELECT x FROM _cd_view_1, "
         "raw.people",
+        "WITH '_cd_view_1' AS (SELECT name AS x FROM people) SELECT x FROM '_cd_view_1', "
+        "raw.people",
         "SELECT _cd_transform('star', name) FROM raw.people"}) {
     EXPECT_EQ(Run(sql, &scope_).status().code(), ErrorCode::kPermissionDenied) << sql;
   }
