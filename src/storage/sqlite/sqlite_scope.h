@@ -103,13 +103,13 @@ int RefuseAllAuthorizer(void* user_data, int action, const char* arg1, const cha
 int UserAuthorizer(void* user_data, int action, const char* arg1, const char* arg2,
                    const char* db_name, const char* view_name);
 
-// Authorizer of scoped statements: like UserAuthorizer, and a dataset table's columns
-// (or an engine table's, such as a materialized copy) may only be read by one of the
-// scope's views. SQLite also checks a table whose rows a
-// query counts without reading a column (an empty column name); that is allowed for
-// the scope's tables only. `user_data` is the ReadAudit holding the scope's views; the
-// columns recorded are those the query uses of each view.
-
+// Authorizer of scoped statements: like UserAuthorizer, and a table (a dataset's, or
+// an engine table such as a materialized copy) may only be read by the scope view
+// whose source it is. SQLite also checks a table whose rows a query counts without
+// reading a column (an empty column name); that is allowed for the views' sources
+// only. Callers refuse user SQL naming anything "_cd_..." first: SQLite reports a CTE's
+// name where a view's would be. `user_data` is the ReadAudit holding the scope's views;
+// the columns recorded are those the query uses of each view.
 int ScopedAuthorizer(void* user_data, int action, const char* arg1, const char* arg2,
                      const char* db_name, const char* view_name);
 
