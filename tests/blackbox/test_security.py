@@ -530,6 +530,13 @@ LEAK_QUERIES = [
     "WITH RECURSIVE c(x) AS (SELECT sfzh FROM raw.people) SELECT x FROM c",
     "SELECT * FROM (SELECT sfzh AS x, memo AS y FROM raw.people)",
     "SELECT * FROM raw.people UNION ALL SELECT * FROM raw.people",
+    # Joins whose column reads SQLite never shows the authorizer.
+    "SELECT * FROM (SELECT NULL AS xm, NULL AS sfzh, NULL AS order_no, NULL AS lxdh, "
+    "NULL AS remark, NULL AS memo, NULL AS amount WHERE 0) x NATURAL FULL JOIN people",
+    "SELECT sfzh, lxdh FROM (SELECT NULL AS sfzh, NULL AS lxdh WHERE 0) x FULL JOIN people "
+    "USING (sfzh, lxdh)",
+    "SELECT * FROM (SELECT NULL AS name WHERE 0) x NATURAL FULL JOIN masked.sqlite_master",
+    "SELECT * FROM (SELECT NULL AS name WHERE 0) x NATURAL FULL JOIN temp.sqlite_master",
     # A CTE named like a scope view (the engine's names) must not pass for it.
     *[f'WITH "_cd_view_{n}" AS (SELECT sfzh AS x FROM people) SELECT x FROM "_cd_view_{n}" '
       "WHERE EXISTS (SELECT 1 FROM raw.people)" for n in range(1, 4)],

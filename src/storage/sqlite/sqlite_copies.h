@@ -125,8 +125,8 @@ class CopyCache {
   uint64_t generation_ = 0;                             // GUARDED_BY(mu_)
   std::deque<std::string> queue_;                       // GUARDED_BY(mu_): SELECTs to build
   std::vector<std::shared_ptr<const MaterializedCopy>> retired_;  // GUARDED_BY(mu_)
-  bool busy_ = false;                                   // GUARDED_BY(mu_): a build runs
-  uint64_t next_table_ = 0;                             // builder thread only
+  bool busy_ = false;                                             // GUARDED_BY(mu_): a build runs
+  uint64_t next_table_ = 0;                                       // builder thread only
   std::atomic<bool> stopping_ = false;
   std::thread builder_;
 };

@@ -51,6 +51,32 @@ size_t QuotedEnd(std::string_view s, size_t i, char close, std::string* unquoted
   return s.size();
 }
 
+// The end of a parameter (`:name`, `@name`, `$name`, `#name`) starting at `i`, as
+// SQLite's tokenizer reads it: with its Tcl forms, `$a(...)` up to the closing
+// parenthesis and `$a::b`, which may hold quotes that start no string.
+size_t VariableEnd(std::string_view s, size_t i) {
+  size_t j = i + 1;
+  size_t name_chars = 0;
+  while (j < s.size()) {
+    unsigned char c = static_cast<unsigned char>(s[j]);
+    if (IsIdentPart(c)) {
+      ++name_chars;
+      ++j;
+    } else if (c == '(' && name_chars > 0) {
+      while (j + 1 < s.size() && !std::isspace(static_cast<unsigned char>(s[j + 1])) &&
+             s[j + 1] != ')') {
+        ++j;
+      }
+      return std::min(j + 2, s.size());
+    } else if (c == ':' && j + 1 < s.size() && s[j + 1] == ':') {
+      j += 2;
+    } else {
+      break;
+    }
+  }
+  return j;
+}
+
 Token NextToken(std::string_view s, size_t i) {
   unsigned char c = static_cast<unsigned char>(s[i]);
   if (std::isspace(c)) {
@@ -77,6 +103,8 @@ Token NextToken(std::string_view s, size_t i) {
     return {Token::Kind::kIdentifier, i, end, Lower(name)};
   }
   if (c == '.') return {Token::Kind::kDot, i, i + 1, ""};
+  if (c == '$' || c == '@' || c == ':' || c == '#')
+    return {Token::Kind::kOther, i, VariableEnd(s, i), ""};
   if (IsIdentStart(c)) {
     size_t j = i;
     while (j < s.size() && IsIdentPart(static_cast<unsigned char>(s[j]))) ++j;
@@ -242,13 +270,22 @@ Result<ScopedQuery> RewriteForScope(std::string_view sql, const ReadScope& scope
   size_t copied = 0;
   for (size_t i = 0; i < tokens.size(); ++i) {
     const Token& zone_token = tokens[i];
-    bool named = zone_token.kind == Token::Kind::kIdentifier ||
-                 zone_token.kind == Token::Kind::kString;
+    bool named =
+        zone_token.kind == Token::Kind::kIdentifier || zone_token.kind == Token::Kind::kString;
     if (named && zone_token.ident.starts_with(kReservedPrefix)) {
       return PermissionDenied("names and strings starting with " + std::string(kReservedPrefix) +
                               " are reserved for citydata; rename '" + zone_token.ident + "'");
     }
     if (zone_token.kind != Token::Kind::kIdentifier) continue;
+    // SQLite builds a NATURAL or USING join's column comparisons (and a FULL JOIN's
+    // merged USING columns) without asking the authorizer, so such a join could read a
+    // table's columns unseen: refused here, where the authorizer cannot.
+    bool keyword = IsIdentStart(static_cast<unsigned char>(sql[zone_token.begin]));
+    if (keyword && (zone_token.ident == "natural" || zone_token.ident == "using")) {
+      return PermissionDenied(
+          "NATURAL and USING joins are not allowed in governed queries: write the join "
+          "condition with ON (e.g. JOIN raw.b ON b.code = a.code)");
+    }
     std::optional<Zone> zone = ZoneOf(zone_token.ident);
     size_t dot = Significant(tokens, i + 1);
     if (!zone || dot >= tokens.size() || tokens[dot].kind != Token::Kind::kDot) continue;
@@ -362,8 +399,8 @@ int ScopedAuthorizer(void* user_data, int action, const char* arg1, const char* 
 
 Status RegisterTransformFunction(sqlite3* db, const Transforms* transforms) {
   int rc = sqlite3_create_function_v2(db, kTransformFunction, 2, SQLITE_UTF8 | SQLITE_INNOCUOUS,
-                                      const_cast<Transforms*>(transforms), TransformValue,
-                                      nullptr, nullptr, nullptr);
+                                      const_cast<Transforms*>(transforms), TransformValue, nullptr,
+                                      nullptr, nullptr);
   if (rc != SQLITE_OK) return Error(db, "registering the transform function");
   return Status::Ok();
 }

@@ -8,7 +8,10 @@
 // authorizer that lets it read a dataset's table only from inside one of those views.
 // The rewrite is a convenience; the authorizer is the guarantee: a reference the
 // rewrite missed (an unqualified name, an odd spelling) reads the table directly and
-// is refused, it never sees stored values. A view may instead read a materialized copy
+// is refused, it never sees stored values. Two things the authorizer cannot see are
+// refused by the rewrite instead: NATURAL and USING joins (SQLite reads their join
+// columns without asking it) and names starting with "_cd_" (a CTE so named would be
+// reported to it as the scope view of that name). A view may instead read a materialized copy
 // of exactly those transformed rows (see sqlite_copies.h).
 #pragma once
 
@@ -85,7 +88,7 @@ using CopyFinder = std::function<std::optional<TableRef>(const DatasetName& data
 // those of `existing` (the connection's) where the definition is the same, new ones
 // otherwise. PermissionDenied naming the dataset when the scope does not resolve it.
 // `copies` (optional) is asked once per distinct view with deterministic transforms.
-// Names starting with "_cd_" are refused (PermissionDenied): they are the engine's.
+// Names starting with "_cd_" and NATURAL or USING joins are refused (PermissionDenied).
 Result<ScopedQuery> RewriteForScope(std::string_view sql, const ReadScope& scope,
                                     const TempViews& existing, const CopyFinder& copies = {});
 

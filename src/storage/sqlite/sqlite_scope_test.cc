@@ -51,13 +51,16 @@ class ScopeTest : public ::testing::Test {
     std::filesystem::create_directories(dir_);
     engine_ = std::move(SqliteEngine::Open(dir_.string()).value());
     engine_->SetTransformCompiler(TestCompiler);
-    Schema people = {{"id_number", ColumnType::kText}, {"name", ColumnType::kText},
+    Schema people = {{"id_number", ColumnType::kText},
+                     {"name", ColumnType::kText},
                      {"district", ColumnType::kText}};
     auto w = engine_->BeginWrite({Zone::kRaw, "people"}, people, WriteMode::kAppend, "").value();
     ASSERT_TRUE(w->Append({Value(std::string(kSecret)), Value(std::string("张三")),
-                           Value(std::string("东城区"))}).ok());
+                           Value(std::string("东城区"))})
+                    .ok());
     ASSERT_TRUE(w->Append({Value(std::string("110101199001011237")), Value(std::string("李四")),
-                           Value(std::string("西城区"))}).ok());
+                           Value(std::string("西城区"))})
+                    .ok());
     ASSERT_TRUE(w->Commit().ok());
     Schema other = {{"secret", ColumnType::kText}};
     auto o = engine_->BeginWrite({Zone::kStd, "other"}, other, WriteMode::kAppend, "").value();
@@ -92,8 +95,8 @@ class ScopeTest : public ::testing::Test {
 TEST_F(ScopeTest, QueriesSeeOnlyTransformedValues) {
   auto rows = Run("SELECT id_number, district FROM raw.people ORDER BY district", &scope_);
   ASSERT_TRUE(rows.ok()) << rows.status().ToString();
-  EXPECT_EQ(*rows, (std::vector<std::string>{"1*****************", "东城区",
-                                             "1*****************", "西城区"}));
+  EXPECT_EQ(*rows, (std::vector<std::string>{"1*****************", "东城区", "1*****************",
+                                             "西城区"}));
   for (const char* probe :
        {"SELECT count(*) FROM raw.people WHERE id_number = '11010519491231002X'",
         "SELECT count(*) FROM raw.people WHERE substr(id_number, 2, 1) = '1'",
@@ -127,14 +130,35 @@ TEST_F(ScopeTest, EverySpellingOfAReferenceIsRewritten) {
 TEST_F(ScopeTest, WhatTheScopeDoesNotShowCannotBeRead) {
   EXPECT_EQ(Run("SELECT name FROM raw.people", &scope_).status().code(),
             ErrorCode::kInvalidArgument);  // no such column in the view
-  EXPECT_EQ(Run("SELECT * FROM std.other", &scope_).status().code(),
-            ErrorCode::kPermissionDenied);
+  EXPECT_EQ(Run("SELECT * FROM std.other", &scope_).status().code(), ErrorCode::kPermissionDenied);
   EXPECT_EQ(Run("SELECT id_number FROM people", &scope_).status().code(),
             ErrorCode::kPermissionDenied);  // unqualified: the table itself, refused
   EXPECT_EQ(Run("SELECT sql FROM sqlite_temp_master", &scope_).status().code(),
             ErrorCode::kPermissionDenied);
   // Not even the row count of a table outside the scope.
   EXPECT_EQ(Run("SELECT count(*) FROM other", &scope_).status().code(),
+            ErrorCode::kPermissionDenied);
+  // Joins whose column reads SQLite never shows the authorizer.
+  for (const char* sql :
+       {"SELECT * FROM (SELECT NULL AS id_number, NULL AS name, NULL AS district WHERE 0) x "
+        "NATURAL FULL JOIN people",
+        "SELECT id_number FROM (SELECT NULL AS id_number WHERE 0) x FULL JOIN people USING "
+        "(id_number)",
+        "SELECT x.id_number FROM people JOIN (SELECT '11010519491231002X' AS id_number) x "
+        "USING (id_number)",
+        "SELECT * FROM raw.people natural JOIN raw.people"}) {
+    EXPECT_EQ(Run(sql, &scope_).status().code(), ErrorCode::kPermissionDenied) << sql;
+  }
+  // A quoted name is not the keyword.
+  EXPECT_TRUE(Run("SELECT district AS \"using\" FROM raw.people", &scope_).ok());
+  // A Tcl-style parameter is one token, as SQLite reads it: its quote starts no string
+  // that could hide a name from the rewrite.
+  EXPECT_EQ(Run("SELECT :a(') AS p, (WITH \"_cd_view_1\" AS (SELECT name FROM people) "
+                "SELECT group_concat(name) FROM \"_cd_view_1\") AS leak, :b(') AS q FROM "
+                "raw.people",
+                &scope_)
+                .status()
+                .code(),
             ErrorCode::kPermissionDenied);
   // A CTE named like the scope's view is not trusted as that view.
   for (const char* sql :
@@ -248,9 +272,9 @@ TEST_F(CopyTest, AReadyCopyIsReadInsteadOfTransformingAgain) {
         "SELECT count(*) FROM raw.people p JOIN raw.people q ON p.id_number = q.id_number"}) {
     auto n = Run(probe, &scope_);
     ASSERT_TRUE(n.ok()) << probe << ": " << n.status().ToString();
-    EXPECT_EQ(*n, std::vector<std::string>{std::string(probe).find("JOIN") != std::string::npos
-                                               ? "4"
-                                               : "0"})
+    EXPECT_EQ(
+        *n,
+        std::vector<std::string>{std::string(probe).find("JOIN") != std::string::npos ? "4" : "0"})
         << probe;
   }
   EXPECT_EQ(calls_.load(), 0);
@@ -277,11 +301,12 @@ TEST_F(CopyTest, CopiesAreNotReadableByName) {
 TEST_F(CopyTest, NewRowsAreSeenAtOnceAndCopiedAgain) {
   const std::string sql = "SELECT count(id_number), count(DISTINCT district) FROM raw.people";
   Warm(sql);
-  auto w = engine_->BeginWrite({Zone::kRaw, "people"},
-                               {{"id_number", ColumnType::kText},
-                                {"name", ColumnType::kText},
-                                {"district", ColumnType::kText}},
-                               WriteMode::kAppend, "")
+  auto w = engine_
+               ->BeginWrite({Zone::kRaw, "people"},
+                            {{"id_number", ColumnType::kText},
+                             {"name", ColumnType::kText},
+                             {"district", ColumnType::kText}},
+                            WriteMode::kAppend, "")
                .value();
   ASSERT_TRUE(w->Append({Value(std::string("110101200001011234")), Value(std::string("王五")),
                          Value(std::string("朝阳区"))})
