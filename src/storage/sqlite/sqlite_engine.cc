@@ -484,6 +484,9 @@ Result<std::unique_ptr<SqliteEngine::Lease>> SqliteEngine::AcquireReader(Reader 
     sqlite3_limit(db.get(), SQLITE_LIMIT_EXPR_DEPTH, kMaxExprDepth);
   }
   if (kind == Reader::kUser) {
+    // No native pointers through fts3_tokenizer(name, pointer) (the authorizer refuses
+    // the function as well).
+    sqlite3_db_config(db.get(), SQLITE_DBCONFIG_ENABLE_FTS3_TOKENIZER, 0, nullptr);
     RETURN_IF_ERROR(sqlite::RegisterTransformFunction(db.get(), &transforms_));
   }
   SetIdleAuthorizer(db.get(), kind == Reader::kInternal);
@@ -615,16 +618,18 @@ Result<SqliteEngine::Select> SqliteEngine::PrepareScoped(std::string_view sql,
     }
     if (lease->temp_views().size() > kMaxTempViews) lease->Discard();
   }
-  lease->read_audit().views = std::move(scoped.views_read);
+  lease->read_audit().views = scoped.views_read;
   lease->read_audit().sources = std::move(scoped.sources);
   sqlite3_set_authorizer(db, sqlite::ScopedAuthorizer, &lease->read_audit());
   auto select = PrepareOn(std::move(lease), scoped.sql);
+  if (select.ok()) return select;
+  // The views' names are the engine's: errors name the datasets instead.
+  std::string message = sqlite::HideViewNames(select.status().message(), scoped.views_read);
   if (select.status().code() == ErrorCode::kPermissionDenied) {
-    return PermissionDenied(select.status().message() +
-                            " (name every dataset as zone.name, e.g. raw.people; datasets "
-                            "you may not read are not visible)");
+    message += " (name every dataset as zone.name, e.g. raw.people; datasets you may not read "
+               "are not visible)";
   }
-  return select;
+  return Status(select.status().code(), std::move(message));
 }
 
 Result<SqliteEngine::Select> SqliteEngine::PrepareOn(std::unique_ptr<Lease> lease,

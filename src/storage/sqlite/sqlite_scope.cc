@@ -6,6 +6,7 @@
 #include <functional>
 #include <memory>
 #include <optional>
+#include <random>
 
 #include "storage/sqlite/sqlite_util.h"
 
@@ -79,6 +80,10 @@ size_t VariableEnd(std::string_view s, size_t i) {
 
 Token NextToken(std::string_view s, size_t i) {
   unsigned char c = static_cast<unsigned char>(s[i]);
+  // SQLite skips a byte-order mark where a token would start (inside one it is part of
+  // the name): read it as blank here too, or "\uFEFFNATURAL" would be a name to us and
+  // the keyword to SQLite.
+  if (s.substr(i, 3) == "\xEF\xBB\xBF") return {Token::Kind::kTrivia, i, i + 3, ""};
   if (std::isspace(c)) {
     size_t j = i;
     while (j < s.size() && std::isspace(static_cast<unsigned char>(s[j]))) ++j;
@@ -134,6 +139,16 @@ size_t Significant(const std::vector<Token>& tokens, size_t i) {
   return i;
 }
 
+// Whether token `i` has a dot next to it (blanks and comments aside): SQLite then takes
+// a string for a schema or table name, which would slip past the rewrite.
+bool NextToDot(const std::vector<Token>& tokens, size_t i) {
+  size_t next = Significant(tokens, i + 1);
+  if (next < tokens.size() && tokens[next].kind == Token::Kind::kDot) return true;
+  size_t prev = i;
+  while (prev > 0 && tokens[prev - 1].kind == Token::Kind::kTrivia) --prev;
+  return prev > 0 && tokens[prev - 1].kind == Token::Kind::kDot;
+}
+
 std::optional<Zone> ZoneOf(const std::string& ident) {
   for (Zone z : kAllZones) {
     if (ZoneName(z) == ident) return z;
@@ -160,6 +175,20 @@ bool Materializable(const DatasetView& view) {
     transformed = transformed || !c.transform.empty();
   }
   return transformed;
+}
+
+// A random part of every view name, drawn once per process: a second line of defense
+// should a query ever get a name of its own past the reserved prefix (error messages
+// name datasets, not views, see HideViewNames).
+const std::string& ViewNameSecret() {
+  static const std::string secret = [] {
+    std::random_device random;
+    uint64_t v = (uint64_t{random()} << 32) ^ random();
+    char buf[17];
+    std::snprintf(buf, sizeof(buf), "%016llx", static_cast<unsigned long long>(v));
+    return std::string(buf);
+  }();
+  return secret;
 }
 
 // Names of the engine's own objects (views, the transform function) start with this;
@@ -247,6 +276,25 @@ std::shared_ptr<const TransformCompiler> Transforms::Get() const {
   return compiler_;
 }
 
+std::string HideViewNames(std::string message,
+                          const std::map<std::string, ViewSource>& views) {
+  // Longest names first: "_cd_view_…_1" is a prefix of "_cd_view_…_12".
+  std::vector<std::pair<std::string, std::string>> names;
+  for (const auto& [name, view] : views) names.emplace_back(name, view.dataset);
+  std::sort(names.begin(), names.end(),
+            [](const auto& a, const auto& b) { return a.first.size() > b.first.size(); });
+  for (const auto& [name, dataset] : names) {
+    for (const std::string& spelled :
+         {"temp." + QuoteIdent(name), "temp." + name, QuoteIdent(name), name}) {
+      for (size_t at = message.find(spelled); at != std::string::npos;
+           at = message.find(spelled, at + dataset.size())) {
+        message.replace(at, spelled.size(), dataset);
+      }
+    }
+  }
+  return message;
+}
+
 Result<ScopedQuery> RewriteForScope(std::string_view sql, const ReadScope& scope,
                                     const TempViews& existing, const CopyFinder& copies) {
   std::vector<Token> tokens = Tokenize(sql);
@@ -258,7 +306,8 @@ Result<ScopedQuery> RewriteForScope(std::string_view sql, const ReadScope& scope
     if (auto it = existing.find(body); it != existing.end()) return it->second;
     auto [it, inserted] = added.try_emplace(body);
     if (inserted) {
-      it->second = std::string(kViewPrefix) + std::to_string(existing.size() + added.size());
+      it->second = std::string(kViewPrefix) + ViewNameSecret() + "_" +
+                   std::to_string(existing.size() + added.size());
       out.views.push_back(
           {it->second, body, "CREATE TEMP VIEW " + QuoteIdent(it->second) + " AS " + body});
     }
@@ -276,16 +325,21 @@ Result<ScopedQuery> RewriteForScope(std::string_view sql, const ReadScope& scope
       return PermissionDenied("names and strings starting with " + std::string(kReservedPrefix) +
                               " are reserved for citydata; rename '" + zone_token.ident + "'");
     }
-    if (zone_token.kind != Token::Kind::kIdentifier) continue;
     // SQLite builds a NATURAL or USING join's column comparisons (and a FULL JOIN's
     // merged USING columns) without asking the authorizer, so such a join could read a
     // table's columns unseen: refused here, where the authorizer cannot.
-    bool keyword = IsIdentStart(static_cast<unsigned char>(sql[zone_token.begin]));
+    bool keyword = zone_token.kind == Token::Kind::kIdentifier &&
+                   IsIdentStart(static_cast<unsigned char>(sql[zone_token.begin]));
     if (keyword && (zone_token.ident == "natural" || zone_token.ident == "using")) {
       return PermissionDenied(
           "NATURAL and USING joins are not allowed in governed queries: write the join "
           "condition with ON (e.g. JOIN raw.b ON b.code = a.code)");
     }
+    if (zone_token.kind == Token::Kind::kString && NextToDot(tokens, i)) {
+      return PermissionDenied(
+          "write names in double quotes, not as 'strings' (e.g. raw.\"people\")");
+    }
+    if (zone_token.kind != Token::Kind::kIdentifier) continue;
     std::optional<Zone> zone = ZoneOf(zone_token.ident);
     size_t dot = Significant(tokens, i + 1);
     if (!zone || dot >= tokens.size() || tokens[dot].kind != Token::Kind::kDot) continue;
@@ -331,11 +385,16 @@ bool IsEngineTable(const char* table) {
   return table == nullptr || std::strncmp(table, "sqlite_", 7) == 0 || table[0] == '_';
 }
 
-// Whether the action is one a read-only statement may perform at all.
-std::optional<int> NonReadDecision(int action) {
+// Whether the action is one a read-only statement may perform at all (`function`: the
+// function's name for SQLITE_FUNCTION). fts3_tokenizer reads and writes native
+// pointers (Debian's SQLite enables it): no query may call it.
+std::optional<int> NonReadDecision(int action, const char* function) {
   switch (action) {
-    case SQLITE_SELECT:
     case SQLITE_FUNCTION:
+      return function != nullptr && sqlite3_stricmp(function, "fts3_tokenizer") == 0
+                 ? SQLITE_DENY
+                 : SQLITE_OK;
+    case SQLITE_SELECT:
     case SQLITE_RECURSIVE:
       return SQLITE_OK;
     case SQLITE_READ:
@@ -347,8 +406,9 @@ std::optional<int> NonReadDecision(int action) {
 
 }  // namespace
 
-int InternalAuthorizer(void*, int action, const char*, const char*, const char*, const char*) {
-  return NonReadDecision(action).value_or(SQLITE_OK);
+int InternalAuthorizer(void*, int action, const char*, const char* arg2, const char*,
+                       const char*) {
+  return NonReadDecision(action, arg2).value_or(SQLITE_OK);
 }
 
 int RefuseAllAuthorizer(void*, int, const char*, const char*, const char*, const char*) {
@@ -357,7 +417,7 @@ int RefuseAllAuthorizer(void*, int, const char*, const char*, const char*, const
 
 int UserAuthorizer(void* user_data, int action, const char* arg1, const char* arg2,
                    const char* db_name, const char*) {
-  if (auto decision = NonReadDecision(action)) return *decision;
+  if (auto decision = NonReadDecision(action, arg2)) return *decision;
   if (IsEngineTable(arg1)) return SQLITE_DENY;
   if (IsZone(db_name)) {
     auto& columns = static_cast<ReadAudit*>(user_data)->reads[std::string(db_name) + "." + arg1];
@@ -368,7 +428,7 @@ int UserAuthorizer(void* user_data, int action, const char* arg1, const char* ar
 
 int ScopedAuthorizer(void* user_data, int action, const char* arg1, const char* arg2,
                      const char* db_name, const char* view_name) {
-  if (auto decision = NonReadDecision(action)) return *decision;
+  if (auto decision = NonReadDecision(action, arg2)) return *decision;
   auto& audit = *static_cast<ReadAudit*>(user_data);
   bool temp = db_name != nullptr && std::strcmp(db_name, "temp") == 0;
   if (temp && arg1 != nullptr) {

@@ -92,6 +92,10 @@ using CopyFinder = std::function<std::optional<TableRef>(const DatasetName& data
 Result<ScopedQuery> RewriteForScope(std::string_view sql, const ReadScope& scope,
                                     const TempViews& existing, const CopyFinder& copies = {});
 
+// `message` (an SQLite error about a scoped query) with each of `views`' names, however
+// quoted, replaced by the dataset it stands for.
+std::string HideViewNames(std::string message, const std::map<std::string, ViewSource>& views);
+
 // Authorizer of the engine's own statements (scans, schema and stats reads): reads of
 // any table, engine tables included, and nothing else.
 int InternalAuthorizer(void* user_data, int action, const char* arg1, const char* arg2,

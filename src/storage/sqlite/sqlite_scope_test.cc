@@ -149,6 +149,28 @@ TEST_F(ScopeTest, WhatTheScopeDoesNotShowCannotBeRead) {
         "SELECT * FROM raw.people natural JOIN raw.people"}) {
     EXPECT_EQ(Run(sql, &scope_).status().code(), ErrorCode::kPermissionDenied) << sql;
   }
+  // A byte-order mark where a token starts is a blank to SQLite, and so to the rewrite.
+  for (const char* sql :
+       {"SELECT * FROM (SELECT NULL AS id_number WHERE 0) x \xEF\xBB\xBFNATURAL FULL JOIN "
+        "people",
+        "WITH \xEF\xBB\xBF_cd_view_1 AS (SELECT name FROM people) SELECT * FROM "
+        "\xEF\xBB\xBF_cd_view_1, raw.people",
+        "SELECT count(*) FROM 'raw'.people, raw.people",
+        "SELECT count(*) FROM raw . 'people'"}) {
+    EXPECT_EQ(Run(sql, &scope_).status().code(), ErrorCode::kPermissionDenied) << sql;
+  }
+  EXPECT_EQ(*Run("SELECT id_number FROM \xEF\xBB\xBFraw.people LIMIT 1", &scope_),
+            std::vector<std::string>{"1*****************"});
+  // fts3_tokenizer hands out (and takes) native pointers.
+  auto pointer = Run("SELECT hex(fts3_tokenizer('simple')) FROM raw.people", &scope_);
+  EXPECT_NE(pointer.status().message().find("not authorized"), std::string::npos)
+      << pointer.status().ToString();
+  // Errors name the dataset, never the engine's view.
+  auto missing = Run("SELECT raw.people.name FROM raw.people", &scope_);
+  EXPECT_EQ(missing.status().message().find("_cd_"), std::string::npos)
+      << missing.status().ToString();
+  EXPECT_NE(missing.status().message().find("raw.people"), std::string::npos)
+      << missing.status().ToString();
   // A quoted name is not the keyword.
   EXPECT_TRUE(Run("SELECT district AS \"using\" FROM raw.people", &scope_).ok());
   // A Tcl-style parameter is one token, as SQLite reads it: its quote starts no string
