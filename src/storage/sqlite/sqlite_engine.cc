@@ -415,8 +415,7 @@ std::string SqliteEngine::ZonePath(Zone zone) const {
   return dir_ + "/" + std::string(ZoneName(zone)) + ".db";
 }
 
-Result<std::unique_ptr<SqliteEngine>> SqliteEngine::Open(const std::string& dir,
-                                                         Metrics* metrics) {
+Result<std::unique_ptr<SqliteEngine>> SqliteEngine::Open(const std::string& dir, Metrics* metrics) {
   std::unique_ptr<SqliteEngine> engine(new SqliteEngine(dir));
   for (Zone zone : kAllZones) {
     ASSIGN_OR_RETURN(
@@ -519,9 +518,9 @@ Result<std::unique_ptr<BatchWriter>> SqliteEngine::BeginWrite(const DatasetName&
   RETURN_IF_ERROR(ConfigureWriter(db.get()));
   RETURN_IF_ERROR(sqlite::Exec(db.get(), "BEGIN IMMEDIATE"));
   // The writer owns the transaction from here: any early return rolls it back.
-  auto writer = std::make_unique<SqliteBatchWriter>(
-      std::move(db), std::move(lock), dataset, batch_id, schema.size(),
-      [this, dataset] { Committed(dataset); });
+  auto writer =
+      std::make_unique<SqliteBatchWriter>(std::move(db), std::move(lock), dataset, batch_id,
+                                          schema.size(), [this, dataset] { Committed(dataset); });
   RETURN_IF_ERROR(writer->Begin(schema, mode));
   return std::unique_ptr<BatchWriter>(std::move(writer));
 }
@@ -626,8 +625,9 @@ Result<SqliteEngine::Select> SqliteEngine::PrepareScoped(std::string_view sql,
   // The views' names are the engine's: errors name the datasets instead.
   std::string message = sqlite::HideViewNames(select.status().message(), scoped.views_read);
   if (select.status().code() == ErrorCode::kPermissionDenied) {
-    message += " (name every dataset as zone.name, e.g. raw.people; datasets you may not read "
-               "are not visible)";
+    message +=
+        " (name every dataset as zone.name, e.g. raw.people; datasets you may not read "
+        "are not visible)";
   }
   return Status(select.status().code(), std::move(message));
 }
@@ -646,7 +646,8 @@ Result<SqliteEngine::Select> SqliteEngine::PrepareOn(std::unique_ptr<Lease> leas
         std::string(sqlite3_errmsg(db)));
   }
   if (rc != SQLITE_OK) return InvalidArgument("SQL error: " + std::string(sqlite3_errmsg(db)));
-  if (select.stmt == nullptr) return InvalidArgument("the query is empty: write one SELECT statement");
+  if (select.stmt == nullptr)
+    return InvalidArgument("the query is empty: write one SELECT statement");
   if (!OnlyTrivia(std::string_view(tail, static_cast<size_t>(sql.data() + sql.size() - tail)))) {
     return InvalidArgument("only one SQL statement is allowed per query");
   }
@@ -777,10 +778,12 @@ Status SqliteEngine::ScanPartBlocks(const DatasetName& dataset,
   int rc;
   while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
     row_id = sqlite3_column_int64(stmt, 0);
-    for (size_t i = 0; i < n; ++i) cells[i] = ReadCell(stmt, static_cast<int>(i + 1), blob_texts[i]);
+    for (size_t i = 0; i < n; ++i)
+      cells[i] = ReadCell(stmt, static_cast<int>(i + 1), blob_texts[i]);
     RETURN_IF_ERROR(visit(block));
   }
-  if (rc != SQLITE_DONE) return sqlite::Error(select.lease->db(), "scan of " + dataset.ToString() + " failed");
+  if (rc != SQLITE_DONE)
+    return sqlite::Error(select.lease->db(), "scan of " + dataset.ToString() + " failed");
   return Status::Ok();
 }
 

@@ -276,8 +276,7 @@ std::shared_ptr<const TransformCompiler> Transforms::Get() const {
   return compiler_;
 }
 
-std::string HideViewNames(std::string message,
-                          const std::map<std::string, ViewSource>& views) {
+std::string HideViewNames(std::string message, const std::map<std::string, ViewSource>& views) {
   // Longest names first: "_cd_view_…_1" is a prefix of "_cd_view_…_12".
   std::vector<std::pair<std::string, std::string>> names;
   for (const auto& [name, view] : views) names.emplace_back(name, view.dataset);
@@ -391,9 +390,8 @@ bool IsEngineTable(const char* table) {
 std::optional<int> NonReadDecision(int action, const char* function) {
   switch (action) {
     case SQLITE_FUNCTION:
-      return function != nullptr && sqlite3_stricmp(function, "fts3_tokenizer") == 0
-                 ? SQLITE_DENY
-                 : SQLITE_OK;
+      return function != nullptr && sqlite3_stricmp(function, "fts3_tokenizer") == 0 ? SQLITE_DENY
+                                                                                     : SQLITE_OK;
     case SQLITE_SELECT:
     case SQLITE_RECURSIVE:
       return SQLITE_OK;
@@ -406,8 +404,7 @@ std::optional<int> NonReadDecision(int action, const char* function) {
 
 }  // namespace
 
-int InternalAuthorizer(void*, int action, const char*, const char* arg2, const char*,
-                       const char*) {
+int InternalAuthorizer(void*, int action, const char*, const char* arg2, const char*, const char*) {
   return NonReadDecision(action, arg2).value_or(SQLITE_OK);
 }
 

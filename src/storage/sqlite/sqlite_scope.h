@@ -62,8 +62,8 @@ struct ReadAudit {
 };
 
 struct ScopedQuery {
-  std::string sql;                // the query reading views instead of tables
-  std::vector<ScopedView> views;  // the views it reads that are still to be created
+  std::string sql;                               // the query reading views instead of tables
+  std::vector<ScopedView> views;                 // the views it reads that are still to be created
   std::map<std::string, ViewSource> views_read;  // every view it reads (ReadAudit::views)
   std::map<std::string, std::string> sources;    // as ReadAudit::sources
 };
@@ -80,8 +80,8 @@ std::string TransformedSelect(const DatasetView& view);
 // Where a view of `dataset` whose columns have (deterministic) transforms may read its
 // rows already transformed: a table holding exactly what `select` (TransformedSelect of
 // the view) computes, or nullopt to compute them as the query reads.
-using CopyFinder = std::function<std::optional<TableRef>(const DatasetName& dataset,
-                                                         const std::string& select)>;
+using CopyFinder =
+    std::function<std::optional<TableRef>(const DatasetName& dataset, const std::string& select)>;
 
 // Rewrites the `zone.dataset` references of `sql` (identifiers in any SQLite quoting,
 // comments and blanks around the dot allowed; string literals untouched) to read views:

@@ -155,8 +155,7 @@ TEST_F(ScopeTest, WhatTheScopeDoesNotShowCannotBeRead) {
         "people",
         "WITH \xEF\xBB\xBF_cd_view_1 AS (SELECT name FROM people) SELECT * FROM "
         "\xEF\xBB\xBF_cd_view_1, raw.people",
-        "SELECT count(*) FROM 'raw'.people, raw.people",
-        "SELECT count(*) FROM raw . 'people'"}) {
+        "SELECT count(*) FROM 'raw'.people, raw.people", "SELECT count(*) FROM raw . 'people'"}) {
     EXPECT_EQ(Run(sql, &scope_).status().code(), ErrorCode::kPermissionDenied) << sql;
   }
   EXPECT_EQ(*Run("SELECT id_number FROM \xEF\xBB\xBFraw.people LIMIT 1", &scope_),
