@@ -37,11 +37,7 @@ Result<std::unique_ptr<CopyCache>> CopyCache::Open(
   RETURN_IF_ERROR(Exec(db.get(),
                        "PRAGMA page_size=16384; PRAGMA journal_mode=WAL; PRAGMA synchronous=OFF; "
                        "PRAGMA temp_store=FILE;"));
-  for (const auto& [schema, file] : zones) {
-    ASSIGN_OR_RETURN(StmtPtr attach, Prepare(db.get(), "ATTACH DATABASE ? AS " + schema));
-    BindText(attach.get(), 1, file);
-    RETURN_IF_ERROR(StepDone(db.get(), attach.get()));
-  }
+  for (const auto& [schema, file] : zones) RETURN_IF_ERROR(Attach(db.get(), schema, file));
   RETURN_IF_ERROR(RegisterTransformFunction(db.get(), transforms));
   if (metrics != nullptr) {
     metrics->Describe(kBuildsMetric,
@@ -52,11 +48,10 @@ Result<std::unique_ptr<CopyCache>> CopyCache::Open(
     metrics->Describe(kCopiesMetric, "Masked copies ready for scoped queries.", "gauge");
     metrics->Describe(kBuildingMetric, "Masked copies queued or being built.", "gauge");
   }
-  return std::unique_ptr<CopyCache>(new CopyCache(std::move(db), transforms, metrics));
+  return std::unique_ptr<CopyCache>(new CopyCache(std::move(db), metrics));
 }
 
-CopyCache::CopyCache(DbPtr db, const Transforms* transforms, Metrics* metrics)
-    : db_(std::move(db)), transforms_(transforms), metrics_(metrics) {
+CopyCache::CopyCache(DbPtr db, Metrics* metrics) : db_(std::move(db)), metrics_(metrics) {
   sqlite3_progress_handler(db_.get(), 1000, StopRequested, &stopping_);
   builder_ = std::thread([this] { BuilderLoop(); });
 }

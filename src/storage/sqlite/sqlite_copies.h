@@ -96,7 +96,7 @@ class CopyCache {
     uint64_t version, generation;
   };
 
-  CopyCache(DbPtr db, const Transforms* transforms, Metrics* metrics);
+  CopyCache(DbPtr db, Metrics* metrics);
   void BuilderLoop();
   // Builds the table for `job`; its name, or the error.
   Result<std::string> Build(const Job& job);
@@ -115,8 +115,9 @@ class CopyCache {
   // REQUIRES: mu_ held.
   void PublishGauge();
 
-  DbPtr db_;  // the builder thread's connection: the copies file, zones attached
-  const Transforms* transforms_;
+  // The builder thread's connection: the copies file, zones attached, the transform
+  // function registered.
+  DbPtr db_;
   Metrics* metrics_;
   std::mutex mu_;
   std::condition_variable cv_;

@@ -415,6 +415,14 @@ std::string SqliteEngine::ZonePath(Zone zone) const {
   return dir_ + "/" + std::string(ZoneName(zone)) + ".db";
 }
 
+std::vector<std::pair<std::string, std::string>> SqliteEngine::ZoneFiles() const {
+  std::vector<std::pair<std::string, std::string>> files;
+  for (Zone zone : kAllZones) files.emplace_back(ZoneName(zone), ZonePath(zone));
+  return files;
+}
+
+std::string SqliteEngine::CopiesPath() const { return dir_ + "/" + std::string(kCopiesFile); }
+
 Result<std::unique_ptr<SqliteEngine>> SqliteEngine::Open(const std::string& dir, Metrics* metrics) {
   std::unique_ptr<SqliteEngine> engine(new SqliteEngine(dir));
   for (Zone zone : kAllZones) {
@@ -430,10 +438,8 @@ Result<std::unique_ptr<SqliteEngine>> SqliteEngine::Open(const std::string& dir,
                                                "committed_at TEXT NOT NULL, "
                                                "PRIMARY KEY (dataset, batch_id))"));
   }
-  std::vector<std::pair<std::string, std::string>> zones;
-  for (Zone zone : kAllZones) zones.emplace_back(ZoneName(zone), engine->ZonePath(zone));
   ASSIGN_OR_RETURN(engine->copies_,
-                   sqlite::CopyCache::Open(dir + "/" + std::string(kCopiesFile), std::move(zones),
+                   sqlite::CopyCache::Open(engine->CopiesPath(), engine->ZoneFiles(),
                                            &engine->transforms_, metrics));
   ASSIGN_OR_RETURN(engine->admin_, engine->OpenReader(Reader::kInternal));
   return engine;
@@ -444,15 +450,10 @@ Result<std::unique_ptr<SqliteEngine>> SqliteEngine::Open(const std::string& dir,
 // for every column of every scanned row.
 Result<DbPtr> SqliteEngine::OpenReader(Reader kind) {
   ASSIGN_OR_RETURN(DbPtr db, sqlite::Open(":memory:", SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX));
-  std::vector<std::pair<std::string, std::string>> files;
-  for (Zone zone : kAllZones) files.emplace_back(ZoneName(zone), ZonePath(zone));
-  if (kind == Reader::kUser) {
-    files.emplace_back(sqlite::kCopiesSchema, dir_ + "/" + std::string(kCopiesFile));
-  }
+  std::vector<std::pair<std::string, std::string>> files = ZoneFiles();
+  if (kind == Reader::kUser) files.emplace_back(sqlite::kCopiesSchema, CopiesPath());
   for (const auto& [schema, path] : files) {
-    ASSIGN_OR_RETURN(StmtPtr attach, sqlite::Prepare(db.get(), "ATTACH DATABASE ? AS " + schema));
-    sqlite::BindText(attach.get(), 1, path);
-    RETURN_IF_ERROR(sqlite::StepDone(db.get(), attach.get()));
+    RETURN_IF_ERROR(sqlite::Attach(db.get(), schema, path));
     // Scans read the file's pages in place instead of copying each one out of the OS
     // cache; SQLite caps the size at its compile-time maximum.
     RETURN_IF_ERROR(sqlite::Exec(

@@ -67,6 +67,9 @@ class SqliteEngine final : public Engine {
  private:
   explicit SqliteEngine(std::string dir);
   std::string ZonePath(Zone zone) const;
+  // Every zone's schema name and file.
+  std::vector<std::pair<std::string, std::string>> ZoneFiles() const;
+  std::string CopiesPath() const;
   // Who a read connection serves: user SQL may not see engine-internal tables (names
   // starting with "_": batch ids, quarantined batches); the engine's own scans may.
   enum class Reader { kUser, kInternal };

@@ -49,6 +49,12 @@ Result<StmtPtr> Prepare(sqlite3* db, std::string_view sql) {
   return stmt;
 }
 
+Status Attach(sqlite3* db, std::string_view schema, const std::string& path) {
+  ASSIGN_OR_RETURN(StmtPtr attach, Prepare(db, "ATTACH DATABASE ? AS " + std::string(schema)));
+  BindText(attach.get(), 1, path);
+  return StepDone(db, attach.get());
+}
+
 void StmtFinalizer::operator()(sqlite3_stmt* s) const {
   if (in_use == nullptr) {
     sqlite3_finalize(s);
@@ -64,7 +70,8 @@ Result<StmtPtr> Connection::Prepare(std::string_view sql) {
   if (it != cache_.end()) {
     if (it->second.in_use) return sqlite::Prepare(db_.get(), sql);
   } else {
-    if (cache_.size() >= kMaxCached) std::erase_if(cache_, [](const auto& e) { return !e.second.in_use; });
+    if (cache_.size() >= kMaxCached)
+      std::erase_if(cache_, [](const auto& e) { return !e.second.in_use; });
     ASSIGN_OR_RETURN(StmtPtr stmt, sqlite::Prepare(db_.get(), sql));
     it = cache_.emplace(std::string(sql), Cached{std::move(stmt), false}).first;
   }

@@ -37,6 +37,10 @@ Status Exec(sqlite3* db, std::string_view sql);
 // Prepares one statement; InvalidArgument with SQLite's message on failure.
 Result<StmtPtr> Prepare(sqlite3* db, std::string_view sql);
 
+// Attaches the database file `path` to `db` under the name `schema` (an identifier the
+// caller chose, not user input).
+Status Attach(sqlite3* db, std::string_view schema, const std::string& path);
+
 // A store's connection with the statements prepared on it kept for reuse, so that a
 // store's fixed statements are parsed once rather than on every call. Not thread-safe:
 // the store's mutex guards it as it guards the connection. Statements it lends must be
@@ -64,7 +68,8 @@ class Connection {
     size_t operator()(std::string_view text) const { return std::hash<std::string_view>{}(text); }
   };
   DbPtr db_;
-  std::unordered_map<std::string, Cached, TextHash, std::equal_to<>> cache_;  // destroyed before db_
+  std::unordered_map<std::string, Cached, TextHash, std::equal_to<>>
+      cache_;  // destroyed before db_
 };
 
 // The connection's last error as a Status with `code`.
