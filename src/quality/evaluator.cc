@@ -52,6 +52,7 @@ struct PartState {
   std::vector<PartHashes> hashes;
   std::vector<ColumnAggregate> aggregates;
   RowScratch scratch;
+  std::vector<RowVerdict> verdicts;  // one check's over the current block
   IssueBatch issues;
 };
 
@@ -116,7 +117,7 @@ class Evaluation {
   std::string RuleLabel(size_t index) const {
     return "rule " + std::to_string(index + 1) + " (" + plan_.rules[index].id + ")";
   }
-  void VisitRow(PartState& st, int64_t row_id, std::span<const Cell> row);
+  void VisitBlock(PartState& st, const CellBlock& block);
   void RecordFailure(PartState& st, size_t r, int64_t row_id, std::span<const Cell> row,
                      std::string_view detail);
   Status ScanPass();
@@ -269,22 +270,30 @@ void Evaluation::RecordFailure(PartState& st, size_t r, int64_t row_id, std::spa
   }
 }
 
-void Evaluation::VisitRow(PartState& st, int64_t row_id, std::span<const Cell> row) {
-  ++st.rows;
+// Rule by rule over the block: each check's loop stays hot, and a final check's calls
+// are direct.
+void Evaluation::VisitBlock(PartState& st, const CellBlock& block) {
+  const size_t rows = block.rows();
+  st.rows += static_cast<int64_t>(rows);
   for (size_t r = 0; r < cp_.rows.size(); ++r) {
-    std::string_view detail;
-    Verdict v = st.checks[r]->Check(row, st.scratch, detail);
-    if (v == Verdict::kFail) {
-      RecordFailure(st, r, row_id, row, detail);
-    } else if (v == Verdict::kPassWithWarning) {
-      ++st.warnings[r];
+    st.verdicts.clear();
+    st.checks[r]->CheckBlock(block, st.scratch, st.verdicts);
+    for (const RowVerdict& v : st.verdicts) {
+      if (v.verdict == Verdict::kFail) {
+        RecordFailure(st, r, block.row_id(v.row), block.row(v.row), v.detail);
+      } else {
+        ++st.warnings[r];
+      }
     }
   }
   for (size_t k = 0; k < cp_.keys.size(); ++k) {
-    if (auto h = cp_.keys[k].key.Hash(row)) st.hashes[k].Add(*h, row_id);
+    for (size_t i = 0; i < rows; ++i) {
+      if (auto h = cp_.keys[k].key.Hash(block.row(i))) st.hashes[k].Add(*h, block.row_id(i));
+    }
   }
   for (size_t a = 0; a < cp_.aggregates.size(); ++a) {
-    st.aggregates[a].Add(row[static_cast<size_t>(cp_.aggregates[a].slot)]);
+    const auto slot = static_cast<size_t>(cp_.aggregates[a].slot);
+    for (size_t i = 0; i < rows; ++i) st.aggregates[a].Add(block.row(i)[slot]);
   }
 }
 
@@ -320,10 +329,10 @@ Status Evaluation::ScanPass() {
     states_[0].rows = stats.row_count;
     return Status::Ok();
   }
-  RETURN_IF_ERROR(ParallelScan(engine_, plan_.dataset, cp_.columns, parts_,
-                               [this](int part, int64_t row_id, std::span<const Cell> row) {
-                                 VisitRow(states_[static_cast<size_t>(part)], row_id, row);
-                               }));
+  RETURN_IF_ERROR(ParallelScanBlocks(engine_, plan_.dataset, cp_.columns, parts_,
+                                     [this](int part, const CellBlock& block) {
+                                       VisitBlock(states_[static_cast<size_t>(part)], block);
+                                     }));
   for (PartState& st : states_) delivery_.Submit(st.issues);
   return Status::Ok();
 }
@@ -423,12 +432,11 @@ Status Evaluation::KeyPass() {
   };
   // Point reads when few rows are needed; a rescan filtered by row id otherwise, or
   // when the engine cannot read rows by id.
-  bool fetched = all.size() * 20 <= static_cast<size_t>(run_.rows) && RowidAddressable() &&
-                 FetchRows(engine_, plan_.dataset, columns, all,
-                           [&](int64_t row_id, std::span<const Cell> row) {
-                             visit(0, row_id, row);
-                           })
-                     .ok();
+  bool fetched =
+      all.size() * 20 <= static_cast<size_t>(run_.rows) && RowidAddressable() &&
+      FetchRows(engine_, plan_.dataset, columns, all,
+                [&](int64_t row_id, std::span<const Cell> row) { visit(0, row_id, row); })
+          .ok();
   if (!fetched) {
     for (auto& part : hits) {
       for (auto& h : part) h.clear();

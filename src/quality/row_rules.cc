@@ -50,6 +50,11 @@ class ValueCheck final : public RowCheck {
     return check_(cell, detail);
   }
 
+  void CheckBlock(const CellBlock& block, RowScratch& scratch,
+                  std::vector<RowVerdict>& out) const override {
+    CheckEachRow(*this, block, scratch, out);
+  }
+
  private:
   size_t slot_;
   NullPolicy policy_;
@@ -90,6 +95,11 @@ class ExpressionCheck final : public RowCheck {
         return Verdict::kFail;
     }
     return Verdict::kFail;
+  }
+
+  void CheckBlock(const CellBlock& block, RowScratch& scratch,
+                  std::vector<RowVerdict>& out) const override {
+    CheckEachRow(*this, block, scratch, out);
   }
 
  private:

@@ -3,6 +3,7 @@
 // consistency once their other dataset is loaded (lookup_rules.h).
 #pragma once
 
+#include <cstdint>
 #include <functional>
 #include <memory>
 #include <span>
@@ -32,6 +33,14 @@ using TextSet = std::unordered_set<std::string, TextHash, std::equal_to<>>;
 
 enum class Verdict { kPass, kFail, kPassWithWarning };
 
+// A row of a block that did not simply pass: its index in the block, the verdict, and
+// the detail Check set (a static text).
+struct RowVerdict {
+  uint32_t row;
+  Verdict verdict;
+  std::string_view detail;
+};
+
 // Per-thread scratch space for row checks.
 struct RowScratch {
   ExpressionScratch expression;
@@ -50,6 +59,24 @@ class RowCheck {
   // is left alone otherwise.
   virtual Verdict Check(std::span<const Cell> row, RowScratch& scratch,
                         std::string_view& detail) const = 0;
+
+  // Checks every row of `block`, appending those that do not pass plainly to `out`.
+  // Final subclasses override it with CheckEachRow, which calls their Check directly.
+  virtual void CheckBlock(const CellBlock& block, RowScratch& scratch,
+                          std::vector<RowVerdict>& out) const {
+    CheckEachRow(*this, block, scratch, out);
+  }
+
+ protected:
+  template <typename Check>
+  static void CheckEachRow(const Check& check, const CellBlock& block, RowScratch& scratch,
+                           std::vector<RowVerdict>& out) {
+    for (size_t r = 0; r < block.rows(); ++r) {
+      std::string_view detail;
+      Verdict v = check.Check(block.row(r), scratch, detail);
+      if (v != Verdict::kPass) out.push_back({static_cast<uint32_t>(r), v, detail});
+    }
+  }
 
  private:
   std::vector<int> slots_;

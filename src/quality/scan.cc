@@ -31,19 +31,26 @@ Cell DecodeView(const storage::CellView& view, Value& number, CellBuffer& buffer
 
 Status ScanOnePart(storage::Engine& engine, const DatasetName& dataset,
                    const std::vector<std::string>& columns, int part, int parts,
-                   const RowVisitor& visit) {
-  std::vector<Cell> cells(columns.size());
-  std::vector<Value> numbers(columns.size());
-  std::vector<CellBuffer> buffers(columns.size());
-  return engine.ScanPartBlocks(
-      dataset, columns, part, parts, [&](const storage::ScanBlock& block) {
-        for (size_t r = 0; r < block.rows(); ++r) {
-          for (size_t c = 0; c < cells.size(); ++c)
-            cells[c] = DecodeView(block.cell(r, c), numbers[c], buffers[c]);
-          visit(part, block.row_id(r), cells);
-        }
-        return Status::Ok();
-      });
+                   const BlockVisitor& visit) {
+  const size_t n = columns.size();
+  std::vector<Cell> cells;
+  std::vector<Value> numbers;
+  std::vector<CellBuffer> buffers;
+  return engine.ScanPartBlocks(dataset, columns, part, parts, [&](const storage::ScanBlock& block) {
+    const size_t rows = block.rows();
+    if (cells.size() < rows * n) {
+      cells.resize(rows * n);
+      numbers.resize(rows * n);
+      buffers.resize(rows * n);
+    }
+    for (size_t c = 0; c < n; ++c) {
+      std::span<const storage::CellView> column = block.column(c);
+      for (size_t r = 0, i = c; r < rows; ++r, i += n)
+        cells[i] = DecodeView(column[r], numbers[i], buffers[i]);
+    }
+    visit(part, CellBlock(block.row_ids(), std::span<const Cell>(cells.data(), rows * n), n));
+    return Status::Ok();
+  });
 }
 
 std::string QuoteName(std::string_view name) {
@@ -91,7 +98,8 @@ Status FetchChunk(storage::Engine& engine, const DatasetName& dataset,
     visit(*id, cells);
     ++seen;
   }
-  if (seen != ids.size()) return Internal("rows of " + dataset.ToString() + " cannot be read by id");
+  if (seen != ids.size())
+    return Internal("rows of " + dataset.ToString() + " cannot be read by id");
   return Status::Ok();
 }
 
@@ -128,8 +136,9 @@ Cell DecodeCell(const Value& value, CellBuffer& buffer) {
   return cell;
 }
 
-Status ParallelScan(storage::Engine& engine, const DatasetName& dataset,
-                    const std::vector<std::string>& columns, int parts, const RowVisitor& visit) {
+Status ParallelScanBlocks(storage::Engine& engine, const DatasetName& dataset,
+                          const std::vector<std::string>& columns, int parts,
+                          const BlockVisitor& visit) {
   std::vector<Status> statuses(static_cast<size_t>(parts));
   std::vector<std::thread> threads;
   for (int part = 1; part < parts; ++part) {
@@ -142,6 +151,13 @@ Status ParallelScan(storage::Engine& engine, const DatasetName& dataset,
   for (auto& t : threads) t.join();
   for (auto& s : statuses) RETURN_IF_ERROR(s);
   return Status::Ok();
+}
+
+Status ParallelScan(storage::Engine& engine, const DatasetName& dataset,
+                    const std::vector<std::string>& columns, int parts, const RowVisitor& visit) {
+  return ParallelScanBlocks(engine, dataset, columns, parts, [&](int part, const CellBlock& block) {
+    for (size_t r = 0; r < block.rows(); ++r) visit(part, block.row_id(r), block.row(r));
+  });
 }
 
 }  // namespace citydata::quality

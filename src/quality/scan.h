@@ -22,13 +22,23 @@ using CellBuffer = std::array<char, 32>;
 // viewed in place. The cell is valid while `value` and `buffer` are.
 Cell DecodeCell(const Value& value, CellBuffer& buffer);
 
+// Called for every block of rows of part `part`, in row order, from that part's thread
+// only.
+using BlockVisitor = std::function<void(int part, const CellBlock& block)>;
+
+// Scans `columns` of `dataset` as `parts` parts with Engine::ScanPartBlocks, one thread
+// each (the calling thread takes part 0), decoding each engine block column by column;
+// text cells view the engine's buffers. Returns the first error any part hit.
+// REQUIRES: parts >= 1 and columns is not empty.
+Status ParallelScanBlocks(storage::Engine& engine, const DatasetName& dataset,
+                          const std::vector<std::string>& columns, int parts,
+                          const BlockVisitor& visit);
+
 // Called for every row of part `part` with the row id and one cell per requested
 // column, from that part's thread only.
 using RowVisitor = std::function<void(int part, int64_t row_id, std::span<const Cell> cells)>;
 
-// Scans `columns` of `dataset` as `parts` parts with Engine::ScanPartBlocks, one thread
-// each (the calling thread takes part 0); text cells view the engine's buffers. Returns the first error any part hit.
-// REQUIRES: parts >= 1 and columns is not empty.
+// ParallelScanBlocks, row by row.
 Status ParallelScan(storage::Engine& engine, const DatasetName& dataset,
                     const std::vector<std::string>& columns, int parts, const RowVisitor& visit);
 

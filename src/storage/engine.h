@@ -73,6 +73,7 @@ class ScanBlock {
   size_t columns() const { return columns_; }
   // The row's id, as in ScanPart's "_row_id".
   int64_t row_id(size_t row) const { return row_ids_[row]; }
+  std::span<const int64_t> row_ids() const { return row_ids_; }
   std::span<const CellView> column(size_t column) const {
     return cells_.subspan(column * rows(), rows());
   }

@@ -16,6 +16,7 @@ using sqlite::StmtPtr;
 // start with a letter, so they cannot collide, and the query authorizer hides them.
 constexpr std::string_view kBatchTable = "_citydata_batches";
 constexpr std::string_view kCopiesFile = "masked.db";
+constexpr const char* kSegmentDir = "segments";
 constexpr int kMaxValueBytes = 16 << 20;
 constexpr int kMaxSqlBytes = 1 << 20;
 constexpr int kMaxExprDepth = 200;
@@ -123,17 +124,40 @@ Status RecordBatch(sqlite3* db, const DatasetName& d, const std::string& batch_i
   return sqlite::StepDone(db, add.get());
 }
 
+// Inside a transaction on a zone's writing connection: true when `d` (whose table
+// exists) has segments, which then hold all its rows, or has no rows to hold.
+Result<bool> MirroredSoFar(sqlite3* db, const DatasetName& d) {
+  ASSIGN_OR_RETURN(StmtPtr s, sqlite::Prepare(db, "SELECT EXISTS (SELECT 1 FROM " +
+                                                      std::string(sqlite::kSegmentTable) +
+                                                      " WHERE dataset = ?1) OR NOT EXISTS "
+                                                      "(SELECT 1 FROM " +
+                                                      TableRef(d) + ")"));
+  sqlite::BindText(s.get(), 1, d.name);
+  if (sqlite3_step(s.get()) != SQLITE_ROW) return sqlite::Error(db, "cannot read " + d.ToString());
+  return sqlite3_column_int(s.get(), 0) != 0;
+}
+
+// The largest row id of `d`'s table (main schema), 0 when it is empty.
+Result<int64_t> MaxRowId(sqlite3* db, const DatasetName& d) {
+  ASSIGN_OR_RETURN(StmtPtr s,
+                   sqlite::Prepare(db, "SELECT coalesce(max(rowid), 0) FROM " + TableRef(d)));
+  if (sqlite3_step(s.get()) != SQLITE_ROW) return sqlite::Error(db, "cannot read " + d.ToString());
+  return sqlite3_column_int64(s.get(), 0);
+}
+
 // --- the write path -------------------------------------------------------------------
 
 class SqliteBatchWriter final : public BatchWriter {
  public:
   SqliteBatchWriter(DbPtr db, std::unique_lock<std::mutex> lock, DatasetName dataset,
-                    std::string batch_id, size_t columns, std::function<void()> on_commit)
+                    std::string batch_id, size_t columns, sqlite::SegmentStore& segments,
+                    std::function<void()> on_commit)
       : db_(std::move(db)),
         lock_(std::move(lock)),
         dataset_(std::move(dataset)),
         batch_id_(std::move(batch_id)),
         columns_(columns),
+        segments_(segments),
         on_commit_(std::move(on_commit)) {}
 
   ~SqliteBatchWriter() override {
@@ -142,11 +166,13 @@ class SqliteBatchWriter final : public BatchWriter {
   }
 
   // Runs inside the open transaction: checks the batch id and the stored schema,
-  // creates or replaces the table, and prepares the insert.
+  // creates or replaces the table, decides whether the rows are mirrored into column
+  // segments, and prepares the insert.
   Status Begin(const Schema& schema, WriteMode mode) {
     if (!batch_id_.empty()) RETURN_IF_ERROR(RecordBatch(db_.get(), dataset_, batch_id_));
     ASSIGN_OR_RETURN(auto stored, ReadSchema(db_.get(), "main", dataset_.name));
     if (mode == WriteMode::kReplace && stored) {
+      ASSIGN_OR_RETURN(stale_, sqlite::SegmentStore::Unregister(db_.get(), dataset_.name));
       RETURN_IF_ERROR(sqlite::Exec(db_.get(), "DROP TABLE " + TableRef(dataset_)));
       stored.reset();
     }
@@ -156,6 +182,11 @@ class SqliteBatchWriter final : public BatchWriter {
       return FailedPrecondition("the rows do not match the stored schema of " +
                                 dataset_.ToString() + "; replace the dataset to change its schema");
     }
+    // Rows already stored without segments stay so: a mirror of the new rows alone
+    // would not hold the dataset.
+    ASSIGN_OR_RETURN(bool mirrored, MirroredSoFar(db_.get(), dataset_));
+    if (mirrored)
+      mirror_ = std::make_unique<sqlite::SegmentWriter>(segments_, dataset_.zone, schema);
     ASSIGN_OR_RETURN(insert_, sqlite::Prepare(db_.get(), InsertSql(dataset_, columns_)));
     return Status::Ok();
   }
@@ -167,27 +198,48 @@ class SqliteBatchWriter final : public BatchWriter {
     for (size_t i = 0; i < row.size(); ++i) {
       sqlite::Bind(insert_.get(), static_cast<int>(i + 1), row[i], SQLITE_STATIC);
     }
-    return sqlite::StepDone(db_.get(), insert_.get());
+    RETURN_IF_ERROR(sqlite::StepDone(db_.get(), insert_.get()));
+    if (mirror_) mirror_->Append(sqlite3_last_insert_rowid(db_.get()), row);
+    return Status::Ok();
   }
 
   Status Commit() override {
     insert_.reset();
+    RETURN_IF_ERROR(RegisterMirror());
     if (sqlite3_exec(db_.get(), "COMMIT", nullptr, nullptr, nullptr) != SQLITE_OK) {
       return sqlite::Error(db_.get(), "commit failed");
     }
     committed_ = true;
+    if (mirror_) mirror_->Keep();
+    segments_.Remove(stale_);
     on_commit_();
     return Status::Ok();
   }
 
  private:
+  // Inside the transaction: registers the mirror's segments, or, when the rows could not
+  // be mirrored, unregisters the dataset's segments (they no longer hold all its rows).
+  Status RegisterMirror() {
+    if (!mirror_) return Status::Ok();
+    std::vector<sqlite::SegmentRef> written = mirror_->Finish();
+    if (!mirror_->abandoned()) {
+      return sqlite::SegmentStore::Register(db_.get(), dataset_.name, written);
+    }
+    ASSIGN_OR_RETURN(auto files, sqlite::SegmentStore::Unregister(db_.get(), dataset_.name));
+    stale_.insert(stale_.end(), files.begin(), files.end());
+    return Status::Ok();
+  }
+
   DbPtr db_;
   std::unique_lock<std::mutex> lock_;
   DatasetName dataset_;
   std::string batch_id_;
   size_t columns_;
+  sqlite::SegmentStore& segments_;
   std::function<void()> on_commit_;
   StmtPtr insert_;
+  std::unique_ptr<sqlite::SegmentWriter> mirror_;  // null: the rows are not mirrored
+  std::vector<std::string> stale_;  // segment files to remove once the write committed
   bool committed_ = false;
 };
 
@@ -425,6 +477,8 @@ std::string SqliteEngine::CopiesPath() const { return dir_ + "/" + std::string(k
 
 Result<std::unique_ptr<SqliteEngine>> SqliteEngine::Open(const std::string& dir, Metrics* metrics) {
   std::unique_ptr<SqliteEngine> engine(new SqliteEngine(dir));
+  ASSIGN_OR_RETURN(engine->segments_, sqlite::SegmentStore::Open(dir + "/" + kSegmentDir));
+  std::vector<std::string> registered;
   for (Zone zone : kAllZones) {
     ASSIGN_OR_RETURN(
         DbPtr db, sqlite::Open(engine->ZonePath(zone), SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE));
@@ -437,7 +491,11 @@ Result<std::unique_ptr<SqliteEngine>> SqliteEngine::Open(const std::string& dir,
                                                " (dataset TEXT NOT NULL, batch_id TEXT NOT NULL, "
                                                "committed_at TEXT NOT NULL, "
                                                "PRIMARY KEY (dataset, batch_id))"));
+    RETURN_IF_ERROR(sqlite::SegmentStore::CreateRegistry(db.get()));
+    ASSIGN_OR_RETURN(auto files, sqlite::SegmentStore::RegisteredFiles(db.get()));
+    registered.insert(registered.end(), files.begin(), files.end());
   }
+  engine->segments_->Sweep(registered);
   ASSIGN_OR_RETURN(engine->copies_,
                    sqlite::CopyCache::Open(engine->CopiesPath(), engine->ZoneFiles(),
                                            &engine->transforms_, metrics));
@@ -519,9 +577,9 @@ Result<std::unique_ptr<BatchWriter>> SqliteEngine::BeginWrite(const DatasetName&
   RETURN_IF_ERROR(ConfigureWriter(db.get()));
   RETURN_IF_ERROR(sqlite::Exec(db.get(), "BEGIN IMMEDIATE"));
   // The writer owns the transaction from here: any early return rolls it back.
-  auto writer =
-      std::make_unique<SqliteBatchWriter>(std::move(db), std::move(lock), dataset, batch_id,
-                                          schema.size(), [this, dataset] { Committed(dataset); });
+  auto writer = std::make_unique<SqliteBatchWriter>(std::move(db), std::move(lock), dataset,
+                                                    batch_id, schema.size(), *segments_,
+                                                    [this, dataset] { Committed(dataset); });
   RETURN_IF_ERROR(writer->Begin(schema, mode));
   return std::unique_ptr<BatchWriter>(std::move(writer));
 }
@@ -535,10 +593,12 @@ Status SqliteEngine::MoveRows(const DatasetName& from, const DatasetName& to, Wr
   ASSIGN_OR_RETURN(DbPtr db, sqlite::Open(ZonePath(to.zone), SQLITE_OPEN_READWRITE));
   RETURN_IF_ERROR(ConfigureWriter(db.get()));
   RETURN_IF_ERROR(sqlite::Exec(db.get(), "BEGIN IMMEDIATE"));
+  std::vector<std::string> stale;
   auto move = [&]() -> Status {
     if (!batch_id.empty()) RETURN_IF_ERROR(RecordBatch(db.get(), to, batch_id));
     ASSIGN_OR_RETURN(auto stored, ReadSchema(db.get(), "main", to.name));
     if (mode == WriteMode::kReplace && stored) {
+      ASSIGN_OR_RETURN(stale, sqlite::SegmentStore::Unregister(db.get(), to.name));
       RETURN_IF_ERROR(sqlite::Exec(db.get(), "DROP TABLE " + TableRef(to)));
       stored.reset();
     }
@@ -548,8 +608,13 @@ Status SqliteEngine::MoveRows(const DatasetName& from, const DatasetName& to, Wr
       return FailedPrecondition("the rows of " + from.ToString() + " do not match the schema of " +
                                 to.ToString());
     }
-    return sqlite::Exec(db.get(), "INSERT INTO " + TableRef(to) + " SELECT * FROM " +
-                                      TableRef(from) + "; DROP TABLE " + TableRef(from) + ";");
+    ASSIGN_OR_RETURN(bool to_mirrored, MirroredSoFar(db.get(), to));
+    ASSIGN_OR_RETURN(int64_t to_max, MaxRowId(db.get(), to));
+    RETURN_IF_ERROR(sqlite::Exec(db.get(), "INSERT INTO " + TableRef(to) + " SELECT * FROM " +
+                                               TableRef(from) + " ORDER BY rowid"));
+    int64_t moved = sqlite3_changes64(db.get());
+    RETURN_IF_ERROR(sqlite::Exec(db.get(), "DROP TABLE " + TableRef(from)));
+    return MoveSegments(db.get(), from, to, to_mirrored, to_max, moved, stale);
   };
   Status st = move();
   if (!st.ok()) {
@@ -557,8 +622,38 @@ Status SqliteEngine::MoveRows(const DatasetName& from, const DatasetName& to, Wr
     return st;
   }
   RETURN_IF_ERROR(sqlite::Exec(db.get(), "COMMIT"));
+  segments_->Remove(stale);
   Committed(from);
   Committed(to);
+  return Status::Ok();
+}
+
+// The moved rows took the row ids after `to_max` in their old order, so `from`'s
+// segments hold them when renumbered; when either side was not mirrored (or the ids
+// did not come out consecutive), `to` is left without segments.
+Status SqliteEngine::MoveSegments(sqlite3* db, const DatasetName& from, const DatasetName& to,
+                                  bool to_mirrored, int64_t to_max, int64_t moved,
+                                  std::vector<std::string>& stale) {
+  ASSIGN_OR_RETURN(auto segments, sqlite::SegmentStore::List(db, from.name));
+  int64_t mirrored_rows = 0;
+  for (const auto& seg : segments) mirrored_rows += seg.rows;
+  ASSIGN_OR_RETURN(int64_t to_max_now, MaxRowId(db, to));
+  if (moved == 0 || (to_mirrored && mirrored_rows == moved && to_max_now == to_max + moved)) {
+    ASSIGN_OR_RETURN(auto files, sqlite::SegmentStore::Unregister(db, from.name));
+    if (moved == 0) {
+      stale.insert(stale.end(), files.begin(), files.end());
+      return Status::Ok();
+    }
+    int64_t next = to_max + 1;
+    for (auto& seg : segments) {
+      seg.first_row_id = std::exchange(next, next + seg.rows);
+    }
+    return sqlite::SegmentStore::Register(db, to.name, segments);
+  }
+  for (const auto& d : {from, to}) {
+    ASSIGN_OR_RETURN(auto files, sqlite::SegmentStore::Unregister(db, d.name));
+    stale.insert(stale.end(), files.begin(), files.end());
+  }
   return Status::Ok();
 }
 
@@ -718,26 +813,36 @@ Result<std::unique_ptr<RowCursor>> SqliteEngine::Scan(const DatasetName& dataset
                    {Value(limit), Value(offset)});
 }
 
-Result<SqliteEngine::Select> SqliteEngine::PrepareScanPart(const DatasetName& dataset,
-                                                           const std::vector<std::string>& columns,
-                                                           int part, int parts) {
+Result<SqliteEngine::ScanPlan> SqliteEngine::PlanScanPart(const DatasetName& dataset,
+                                                          const std::vector<std::string>& columns,
+                                                          int part, int parts) {
   if (parts < 1 || part < 0 || part >= parts) return InvalidArgument("invalid scan part");
   ASSIGN_OR_RETURN(auto schema, GetSchema(dataset));
   if (!schema) return NotFound("dataset " + dataset.ToString() + " has no data");
-  std::string select = "SELECT rowid AS _row_id";
+  ScanPlan plan;
+  plan.dataset = dataset;
   for (const auto& name : columns) {
     bool known = std::any_of(schema->begin(), schema->end(),
                              [&](const ColumnDef& c) { return c.name == name; });
     if (!known) return NotFound("column '" + name + "' is not in " + dataset.ToString());
-    select += ", " + QuoteIdent(name);
   }
-  if (columns.empty()) select += ", *";
+  plan.columns = columns;
+  if (columns.empty()) {
+    for (const auto& c : *schema) plan.columns.push_back(c.name);
+  }
+  plan.select = "SELECT rowid AS _row_id";
+  for (const auto& name : plan.columns) plan.select += ", " + QuoteIdent(name);
+  plan.select += " FROM " + QualifiedRef(dataset) + " WHERE rowid BETWEEN ? AND ?";
   int64_t lo = 0, hi = -1;
   {
     std::lock_guard lock(admin_mu_);
-    ASSIGN_OR_RETURN(StmtPtr range,
-                     sqlite::Prepare(admin_.get(), "SELECT min(rowid), max(rowid) FROM " +
-                                                       QualifiedRef(dataset)));
+    // Two subqueries: SQLite looks up a lone min() or max() of the row id in the B-tree,
+    // but scans the whole table for the pair.
+    ASSIGN_OR_RETURN(
+        StmtPtr range,
+        sqlite::Prepare(admin_.get(), "SELECT (SELECT min(rowid) FROM " + QualifiedRef(dataset) +
+                                          "), (SELECT max(rowid) FROM " + QualifiedRef(dataset) +
+                                          ")"));
     if (sqlite3_step(range.get()) == SQLITE_ROW &&
         sqlite3_column_type(range.get(), 0) != SQLITE_NULL) {
       lo = sqlite3_column_int64(range.get(), 0);
@@ -746,17 +851,17 @@ Result<SqliteEngine::Select> SqliteEngine::PrepareScanPart(const DatasetName& da
   }
   // Row ids of a bulk-loaded table are dense, so equal id ranges are equal row counts.
   int64_t span = hi - lo + 1;
-  int64_t from = lo + span * part / parts;
-  int64_t to = lo + span * (part + 1) / parts - 1;
-  return PrepareSelect(Reader::kInternal,
-                       select + " FROM " + QualifiedRef(dataset) + " WHERE rowid BETWEEN ? AND ?",
-                       {Value(from), Value(to)});
+  plan.from = lo + span * part / parts;
+  plan.to = lo + span * (part + 1) / parts - 1;
+  return plan;
 }
 
 Result<std::unique_ptr<RowCursor>> SqliteEngine::ScanPart(const DatasetName& dataset,
                                                           const std::vector<std::string>& columns,
                                                           int part, int parts) {
-  ASSIGN_OR_RETURN(Select select, PrepareScanPart(dataset, columns, part, parts));
+  ASSIGN_OR_RETURN(ScanPlan plan, PlanScanPart(dataset, columns, part, parts));
+  ASSIGN_OR_RETURN(Select select, PrepareSelect(Reader::kInternal, plan.select,
+                                                {Value(plan.from), Value(plan.to)}));
   QueryLimits limits;
   limits.max_rows = std::numeric_limits<int64_t>::max();
   limits.timeout = std::chrono::hours(24);
@@ -764,12 +869,38 @@ Result<std::unique_ptr<RowCursor>> SqliteEngine::ScanPart(const DatasetName& dat
       std::make_unique<SqliteCursor>(std::move(select.lease), std::move(select.stmt), limits));
 }
 
+// Rows come from the column segments where they hold them, from the table elsewhere
+// (a dataset without segments, a segment that cannot be trusted).
 Status SqliteEngine::ScanPartBlocks(const DatasetName& dataset,
                                     const std::vector<std::string>& columns, int part, int parts,
                                     const BlockVisitor& visit) {
-  ASSIGN_OR_RETURN(Select select, PrepareScanPart(dataset, columns, part, parts));
+  ASSIGN_OR_RETURN(ScanPlan plan, PlanScanPart(dataset, columns, part, parts));
+  std::vector<sqlite::SegmentStore::Mapped> segments;
+  {
+    std::lock_guard lock(admin_mu_);
+    ASSIGN_OR_RETURN(segments, segments_->MapRange(admin_.get(), ZoneName(dataset.zone),
+                                                   dataset.name, plan.from, plan.to));
+  }
+  int64_t next = plan.from;  // the first row id not yet delivered
+  for (const auto& seg : segments) {
+    int64_t first = std::max(seg.ref.first_row_id, next);
+    int64_t last = std::min(seg.ref.first_row_id + seg.ref.rows - 1, plan.to);
+    if (first > last) continue;
+    if (first > next) RETURN_IF_ERROR(ScanTableBlocks(plan, next, first - 1, visit));
+    ASSIGN_OR_RETURN(next, ScanSegmentBlocks(seg, plan.columns, first, last, visit));
+    if (next <= last) RETURN_IF_ERROR(ScanTableBlocks(plan, next, last, visit));
+    next = last + 1;
+  }
+  if (next <= plan.to) RETURN_IF_ERROR(ScanTableBlocks(plan, next, plan.to, visit));
+  return Status::Ok();
+}
+
+Status SqliteEngine::ScanTableBlocks(const ScanPlan& plan, int64_t from, int64_t to,
+                                     const BlockVisitor& visit) {
+  ASSIGN_OR_RETURN(Select select,
+                   PrepareSelect(Reader::kInternal, plan.select, {Value(from), Value(to)}));
   sqlite3_stmt* stmt = select.stmt.get();
-  const size_t n = static_cast<size_t>(sqlite3_column_count(stmt) - 1);
+  const size_t n = plan.columns.size();
   // One row per block: SQLite's text pointers stay valid only until the next step, so a
   // larger block would have to copy them.
   int64_t row_id = 0;
@@ -784,8 +915,37 @@ Status SqliteEngine::ScanPartBlocks(const DatasetName& dataset,
     RETURN_IF_ERROR(visit(block));
   }
   if (rc != SQLITE_DONE)
-    return sqlite::Error(select.lease->db(), "scan of " + dataset.ToString() + " failed");
+    return sqlite::Error(select.lease->db(), "scan of " + plan.dataset.ToString() + " failed");
   return Status::Ok();
+}
+
+Result<int64_t> SqliteEngine::ScanSegmentBlocks(const sqlite::SegmentStore::Mapped& segment,
+                                                const std::vector<std::string>& columns,
+                                                int64_t first, int64_t last,
+                                                const BlockVisitor& visit) {
+  if (segment.file == nullptr) return first;
+  std::vector<size_t> indexes;
+  for (const auto& name : columns) {
+    int index = segment.file->ColumnIndex(name);
+    if (index < 0) return first;
+    indexes.push_back(static_cast<size_t>(index));
+  }
+  constexpr int64_t kBlockRows = 128;
+  std::vector<int64_t> ids(kBlockRows);
+  std::vector<CellView> cells(static_cast<size_t>(kBlockRows) * indexes.size());
+  for (int64_t at = first; at <= last;) {
+    const auto rows = static_cast<size_t>(std::min(kBlockRows, last - at + 1));
+    const auto begin = static_cast<size_t>(at - segment.ref.first_row_id);
+    for (size_t c = 0; c < indexes.size(); ++c) {
+      if (!segment.file->Read(indexes[c], begin, begin + rows, cells.data() + c * rows)) return at;
+    }
+    for (size_t r = 0; r < rows; ++r) ids[r] = at + static_cast<int64_t>(r);
+    RETURN_IF_ERROR(visit(ScanBlock(std::span<const int64_t>(ids.data(), rows),
+                                    std::span<const CellView>(cells.data(), rows * indexes.size()),
+                                    indexes.size())));
+    at += static_cast<int64_t>(rows);
+  }
+  return last + 1;
 }
 
 Result<TableStats> SqliteEngine::Stats(const DatasetName& dataset) {
@@ -816,7 +976,9 @@ Status SqliteEngine::DropDataset(const DatasetName& dataset) {
   sqlite::BindText(del.get(), 1, dataset.name);
   RETURN_IF_ERROR(sqlite::StepDone(db.get(), del.get()));
   del.reset();
+  ASSIGN_OR_RETURN(auto stale, sqlite::SegmentStore::Unregister(db.get(), dataset.name));
   RETURN_IF_ERROR(sqlite::Exec(db.get(), "COMMIT"));
+  segments_->Remove(stale);
   Committed(dataset);
   return Status::Ok();
 }

@@ -8,7 +8,9 @@
 // after each commit, so a bulk load does not pay for them before it returns.
 //
 // Scoped reads with transforms use materialized copies where one is current (see
-// sqlite_copies.h), kept in DIR/masked.db; the engine must be the only one open on DIR.
+// sqlite_copies.h), kept in DIR/masked.db; bulk scans (ScanPartBlocks) read column
+// segments, a columnar mirror of the rows kept in DIR/segments (see sqlite_segments.h).
+// The engine must be the only one open on DIR.
 #pragma once
 
 #include <array>
@@ -23,6 +25,7 @@
 #include "storage/engine.h"
 #include "storage/sqlite/sqlite_copies.h"
 #include "storage/sqlite/sqlite_scope.h"
+#include "storage/sqlite/sqlite_segments.h"
 #include "storage/sqlite/sqlite_util.h"
 
 namespace citydata::storage {
@@ -100,9 +103,29 @@ class SqliteEngine final : public Engine {
   Result<std::unique_ptr<RowCursor>> RunSelect(Reader kind, std::string_view sql,
                                                const QueryLimits& limits,
                                                const std::vector<Value>& params);
-  // The statement behind ScanPart and ScanPartBlocks: the row id, then the columns.
-  Result<Select> PrepareScanPart(const DatasetName& dataset, const std::vector<std::string>& columns,
-                                 int part, int parts);
+  // What ScanPart and ScanPartBlocks read: the part's row ids [from, to], the column
+  // names (all, when none were asked for), and the statement reading the row id then
+  // the columns of the rows whose ids lie between its two parameters.
+  struct ScanPlan {
+    DatasetName dataset;
+    std::vector<std::string> columns;
+    std::string select;
+    int64_t from = 0, to = -1;
+  };
+  Result<ScanPlan> PlanScanPart(const DatasetName& dataset, const std::vector<std::string>& columns,
+                                int part, int parts);
+  // Delivers rows [from, to] from the table, one row per block.
+  Status ScanTableBlocks(const ScanPlan& plan, int64_t from, int64_t to, const BlockVisitor& visit);
+  // Delivers rows [first, last] from `segment` in blocks; returns the first row id it did
+  // not deliver (last + 1, or where the segment could not be trusted), or the
+  // visitor's error.
+  Result<int64_t> ScanSegmentBlocks(const sqlite::SegmentStore::Mapped& segment,
+                                    const std::vector<std::string>& columns, int64_t first,
+                                    int64_t last, const BlockVisitor& visit);
+  // Inside MoveRows' transaction, after the rows moved: carries `from`'s segments over
+  // to `to`, or unregisters what no longer holds a dataset (adding the files to `stale`).
+  Status MoveSegments(sqlite3* db, const DatasetName& from, const DatasetName& to, bool to_mirrored,
+                      int64_t to_max, int64_t moved, std::vector<std::string>& stale);
   // Asks the checkpointer to checkpoint `zone`'s file.
   void ScheduleCheckpoint(Zone zone);
   // After a committed change of `dataset`'s rows: schedules the checkpoint and makes its
@@ -114,6 +137,7 @@ class SqliteEngine final : public Engine {
   // Read by the transform function of user connections and of the copy builder.
   sqlite::Transforms transforms_;
   std::unique_ptr<sqlite::CopyCache> copies_;
+  std::unique_ptr<sqlite::SegmentStore> segments_;  // DIR/segments
   // One writer at a time per zone file; SQLite would serialize them anyway, this keeps
   // waiting writers in-process and fair instead of spinning on busy timeouts.
   std::array<std::mutex, 4> zone_write_mu_;
