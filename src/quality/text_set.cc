@@ -9,19 +9,21 @@ void FlatTextSet::Insert(std::string_view value) {
     Rehash(std::max<size_t>(16, table_.size() * 2));
     return;
   }
-  size_t i = Hash(value) & mask_;
-  while (table_[i] != 0) i = (i + 1) & mask_;
-  table_[i] = static_cast<uint32_t>(values_.size());
+  Place(static_cast<uint32_t>(values_.size()));
+}
+
+void FlatTextSet::Place(uint32_t index) {
+  const std::string& v = values_[index - 1];
+  const uint64_t head = Head(v);
+  size_t i = Hash(v, head) & mask_;
+  while (table_[i].index != 0) i = (i + 1) & mask_;
+  table_[i] = {index, static_cast<uint32_t>(v.size()), head};
 }
 
 void FlatTextSet::Rehash(size_t capacity) {
-  table_.assign(capacity, 0);
+  table_.assign(capacity, Slot{});
   mask_ = capacity - 1;
-  for (size_t v = 0; v < values_.size(); ++v) {
-    size_t i = Hash(values_[v]) & mask_;
-    while (table_[i] != 0) i = (i + 1) & mask_;
-    table_[i] = static_cast<uint32_t>(v + 1);
-  }
+  for (size_t v = 0; v < values_.size(); ++v) Place(static_cast<uint32_t>(v + 1));
 }
 
 }  // namespace citydata::quality

@@ -24,11 +24,15 @@ class FlatTextSet {
   void Insert(std::string_view value);
 
   bool contains(std::string_view value) const {
-    for (size_t i = Hash(value) & mask_;; i = (i + 1) & mask_) {
-      uint32_t slot = table_[i];
-      if (slot == 0) return false;
-      const std::string& v = values_[slot - 1];
-      if (v.size() == value.size() && std::memcmp(v.data(), value.data(), v.size()) == 0) {
+    const uint64_t head = Head(value);
+    for (size_t i = Hash(value, head) & mask_;; i = (i + 1) & mask_) {
+      const Slot& slot = table_[i];
+      if (slot.index == 0) return false;
+      // Most values are short: their size and first eight bytes, kept in the slot,
+      // decide without reading the stored string.
+      if (slot.size == value.size() && slot.head == head &&
+          (value.size() <= 8 || std::memcmp(values_[slot.index - 1].data() + 8, value.data() + 8,
+                                            value.size() - 8) == 0)) {
         return true;
       }
     }
@@ -37,10 +41,17 @@ class FlatTextSet {
   size_t size() const { return values_.size(); }
 
  private:
-  static uint64_t Hash(std::string_view s) {
-    uint64_t h = (s.size() + 1) * 0x9E3779B97F4A7C15ull;
-    const char* p = s.data();
-    size_t n = s.size();
+  // The first eight bytes of `s`, zero-padded.
+  static uint64_t Head(std::string_view s) {
+    uint64_t w = 0;
+    if (!s.empty()) std::memcpy(&w, s.data(), std::min<size_t>(s.size(), 8));
+    return w;
+  }
+  static uint64_t Hash(std::string_view s, uint64_t head) {
+    uint64_t h = ((s.size() + 1) * 0x9E3779B97F4A7C15ull ^ head) * 0xFF51AFD7ED558CCDull;
+    h ^= h >> 32;
+    const char* p = s.data() + std::min<size_t>(s.size(), 8);
+    size_t n = s.size() - std::min<size_t>(s.size(), 8);
     for (; n >= 8; p += 8, n -= 8) {
       uint64_t w;
       std::memcpy(&w, p, 8);
@@ -56,8 +67,15 @@ class FlatTextSet {
   }
   void Rehash(size_t capacity);
 
+  struct Slot {
+    uint32_t index = 0;  // values_ index + 1; 0 = empty
+    uint32_t size = 0;   // the value's size (values longer than 4 GiB are not kept)
+    uint64_t head = 0;   // Head(value)
+  };
+  void Place(uint32_t index);
+
   std::vector<std::string> values_;
-  std::vector<uint32_t> table_ = std::vector<uint32_t>(2, 0);  // values_ index + 1; 0 = empty
+  std::vector<Slot> table_ = std::vector<Slot>(2);
   size_t mask_ = 1;
 };
 
