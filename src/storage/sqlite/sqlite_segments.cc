@@ -256,6 +256,7 @@ struct SegmentWriter::ColumnBuilder {
     const auto& s = std::get<std::string>(value);
     if (affinity != Affinity::kText && MayConvertToNumber(s)) return false;
     Push(kText);
+    if (ends.empty()) ends.reserve(kinds.capacity());
     if (ends.size() + 1 < kinds.size())
       ends.resize(kinds.size() - 1, static_cast<uint32_t>(heap.size()));
     heap += s;
@@ -280,6 +281,7 @@ struct SegmentWriter::ColumnBuilder {
 
   bool AddNumber(uint8_t kind, int64_t bits) {
     Push(kind);
+    if (numbers.empty()) numbers.reserve(kinds.capacity());
     if (numbers.size() + 1 < kinds.size()) numbers.resize(kinds.size() - 1, 0);
     numbers.push_back(bits);
     return true;
@@ -329,7 +331,12 @@ void SegmentWriter::Append(int64_t row_id, const std::vector<Value>& row) {
                      : written_.empty() ? row_id
                                         : written_.back().first_row_id + written_.back().rows;
   if (row_id != expected || row.size() != builders_.size()) return Abandon();
-  if (rows_ == 0) first_row_id_ = row_id;
+  if (rows_ == 0) {
+    first_row_id_ = row_id;
+    // Room for a whole segment up front (address space only until rows arrive): growing
+    // by doubling would copy every array about once more.
+    for (auto& b : builders_) b.kinds.reserve(kRowsPerSegment);
+  }
   bool full = false;
   for (size_t c = 0; c < row.size(); ++c) {
     if (!builders_[c].Add(row[c])) return Abandon();

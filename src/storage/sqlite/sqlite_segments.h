@@ -93,7 +93,7 @@ class SegmentStore;
 // Mirrors the rows of one write into new segment files. Used by one thread.
 class SegmentWriter {
  public:
-  static constexpr int64_t kRowsPerSegment = int64_t{1} << 20;
+  static constexpr int64_t kRowsPerSegment = int64_t{1} << 17;
 
   // `schema` is the dataset's stored schema (its types decide SQLite's conversions).
   SegmentWriter(SegmentStore& store, Zone zone, const Schema& schema);
