@@ -8,10 +8,10 @@
 #include <string>
 #include <utility>
 
-#include "catalog/sketch_codec.h"
 #include "catalog/sketch_distinct.h"
 #include "catalog/sketch_frequent.h"
 #include "catalog/sketch_hash.h"
+#include "core/byte_codec.h"
 
 namespace citydata::catalog {
 namespace {
@@ -225,7 +225,7 @@ struct Bounds {
     return std::nullopt;
   }
 
-  void EncodeTo(SketchEncoder& out) const {
+  void EncodeTo(ByteEncoder& out) const {
     out.PutByte(flags);
     if (flags & kHasInt) {
       out.PutSigned(int_min);
@@ -241,7 +241,7 @@ struct Bounds {
     }
   }
 
-  bool DecodeFrom(SketchDecoder& in) {
+  bool DecodeFrom(ByteDecoder& in) {
     std::string_view min;
     std::string_view max;
     if (!in.GetByte(&flags) || flags > 7) return in.Fail();
@@ -326,7 +326,7 @@ struct ColumnProfiler::State {
     return out;
   }
 
-  void EncodeTo(SketchEncoder& out) const {
+  void EncodeTo(ByteEncoder& out) const {
     out.PutByte(kFormatVersion);
     out.PutBytes(name);
     out.PutByte(static_cast<uint8_t>(type));
@@ -342,7 +342,7 @@ struct ColumnProfiler::State {
 
   // Reads everything after the version byte and the name. Checks that the counts
   // agree with each other, so a decoded state keeps every invariant Add() keeps.
-  bool DecodeFrom(SketchDecoder& in) {
+  bool DecodeFrom(ByteDecoder& in) {
     bool counts_ok = in.GetCount(&row_count) && in.GetCount(&null_count) &&
                      in.GetCount(&empty_count) && in.GetCount(&length_sum) &&
                      in.GetCount(&min_length) && in.GetCount(&max_length);
@@ -428,13 +428,13 @@ ColumnProfile ColumnProfiler::Finish() const {
 
 std::string ColumnProfiler::Serialize() const {
   std::string out;
-  SketchEncoder encoder(&out);
+  ByteEncoder encoder(&out);
   state_->EncodeTo(encoder);
   return out;
 }
 
 std::optional<ColumnProfiler> ColumnProfiler::Deserialize(std::string_view data) {
-  SketchDecoder in(data);
+  ByteDecoder in(data);
   uint8_t version = 0;
   std::string_view name;
   uint8_t type = 0;

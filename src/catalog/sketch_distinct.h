@@ -12,8 +12,8 @@
 #include <cstdint>
 #include <vector>
 
-#include "catalog/sketch_codec.h"
 #include "catalog/sketch_hll.h"
+#include "core/byte_codec.h"
 
 namespace citydata::catalog {
 
@@ -46,7 +46,7 @@ class DistinctCounter {
 
   // Exact: a 1 byte, the count and the hashes in ascending order (so equal sets
   // encode equally). Otherwise a 0 byte and the registers.
-  void EncodeTo(SketchEncoder& out) const {
+  void EncodeTo(ByteEncoder& out) const {
     out.PutByte(exact_ ? 1 : 0);
     if (!exact_) return hll_.EncodeTo(out);
     std::vector<uint64_t> hashes;
@@ -60,7 +60,7 @@ class DistinctCounter {
   }
 
   // REQUIRES: *this is freshly constructed.
-  bool DecodeFrom(SketchDecoder& in) {
+  bool DecodeFrom(ByteDecoder& in) {
     uint8_t exact;
     if (!in.GetByte(&exact) || exact > 1) return in.Fail();
     if (exact == 0) {

@@ -22,8 +22,8 @@
 #include <utility>
 #include <vector>
 
-#include "catalog/sketch_codec.h"
 #include "catalog/sketch_hash.h"
+#include "core/byte_codec.h"
 
 namespace citydata::catalog {
 
@@ -85,7 +85,7 @@ class FrequentItems {
   }
 
   // The offset, the number of items, then each item's bytes and count.
-  void EncodeTo(SketchEncoder& out) const {
+  void EncodeTo(ByteEncoder& out) const {
     out.PutVarint(static_cast<uint64_t>(offset_));
     out.PutVarint(size_);
     for (size_t i = 0; i < size_; ++i) {
@@ -96,7 +96,7 @@ class FrequentItems {
 
   // REQUIRES: *this is freshly constructed. Rejects duplicate items, counts below 1
   // and an offset plus counts above `max_total` (the weight the summary has seen).
-  bool DecodeFrom(SketchDecoder& in, int64_t max_total) {
+  bool DecodeFrom(ByteDecoder& in, int64_t max_total) {
     uint64_t n;
     if (!in.GetCount(&offset_) || offset_ > max_total || !in.GetVarint(&n) || n > kMaxItems) {
       return in.Fail();

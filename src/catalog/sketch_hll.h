@@ -17,7 +17,7 @@
 #include <limits>
 #include <vector>
 
-#include "catalog/sketch_codec.h"
+#include "core/byte_codec.h"
 
 namespace citydata::catalog {
 
@@ -53,11 +53,11 @@ class HyperLogLog {
   }
 
   // Writes the registers as kRegisters raw bytes.
-  void EncodeTo(SketchEncoder& out) const {
+  void EncodeTo(ByteEncoder& out) const {
     out.PutRaw({reinterpret_cast<const char*>(registers_.data()), registers_.size()});
   }
   // False when the input is short or a register exceeds kMaxRank.
-  bool DecodeFrom(SketchDecoder& in) {
+  bool DecodeFrom(ByteDecoder& in) {
     std::string_view bytes;
     if (!in.GetRaw(kRegisters, &bytes)) return false;
     for (size_t i = 0; i < kRegisters; ++i) {

@@ -136,10 +136,73 @@ rules:
   EXPECT_EQ(catalog_->Get({Zone::kRaw, "people"})->row_count, 5);
 }
 
+// Enough failing rows for several blocks per rule, evaluated on several threads (so
+// issues arrive out of order), listed in pages that cross blocks and rules.
+TEST_F(GovernanceTest, IssuesOfALargeRunPageByRuleThenRow) {
+  constexpr int kRows = 5000;
+  std::string csv = "code,name,mobile\n";
+  for (int i = 0; i < kRows; ++i) {
+    csv += "c" + std::to_string(i) + "," + (i % 3 == 0 ? "" : "name") + "," +
+           (i % 2 == 0 ? "12345" : "13800138000") + "\n";
+  }
+  ASSERT_TRUE(Ingest(csv, "many").ok());
+  ASSERT_TRUE(quality_
+                  ->Apply(R"(
+dataset: raw.many
+key: code
+rules:
+  - {id: name_present, column: name, type: not_null}
+  - {id: mobile_ok, column: mobile, type: mobile}
+)")
+                  .ok());
+  const DatasetName many{Zone::kRaw, "many"};
+  std::string first_run;
+  for (int run = 0; run <= QualityService::kRunsWithIssues; ++run) {
+    auto result = quality_->Run(many, "manual", "");
+    ASSERT_TRUE(result.ok()) << result.status().ToString();
+    if (run == 0) first_run = (*result)["run_id"];
+  }
+  std::vector<storage::QualityIssueRecord> all;
+  int64_t total = -1;
+  for (int64_t offset = 0; offset == 0 || offset < total; offset += 700) {
+    auto page = quality_->Issues(many, "", "", 700, offset);
+    ASSERT_TRUE(page.ok()) << page.status().ToString();
+    total = page->total;
+    all.insert(all.end(), page->items.begin(), page->items.end());
+  }
+  const int64_t mobile_failed = kRows / 2, name_failed = (kRows + 2) / 3;
+  ASSERT_EQ(total, mobile_failed + name_failed);
+  ASSERT_EQ(static_cast<int64_t>(all.size()), total);
+  for (int64_t i = 0; i < total; ++i) {
+    const auto& issue = all[static_cast<size_t>(i)];
+    const bool mobile = i < mobile_failed;  // "mobile_ok" sorts before "name_present"
+    const int64_t nth = mobile ? i : i - mobile_failed;
+    ASSERT_EQ(issue.rule_id, mobile ? "mobile_ok" : "name_present") << i;
+    ASSERT_EQ(issue.key, "c" + std::to_string(mobile ? 2 * nth : 3 * nth)) << i;
+    ASSERT_EQ(issue.value, mobile ? "12345" : "NULL") << i;
+    if (nth > 0) {
+      ASSERT_LT(all[static_cast<size_t>(i - 1)].row_id, issue.row_id) << i;
+    }
+  }
+  auto of_rule = quality_->Issues(many, "", "name_present", 10, name_failed - 3);
+  ASSERT_TRUE(of_rule.ok());
+  EXPECT_EQ(of_rule->total, name_failed);
+  ASSERT_EQ(of_rule->items.size(), 3u);
+  EXPECT_EQ(of_rule->items[2].key, all.back().key);
+  auto latest = quality_->GetRun(many, "");
+  ASSERT_TRUE(latest.ok());
+  EXPECT_NE(latest->result_json.find("\"samples\":[{"), std::string::npos);
+  // Only the newest kRunsWithIssues runs keep their issues.
+  auto pruned = quality_->Issues(many, first_run, "", 10, 0);
+  ASSERT_TRUE(pruned.ok()) << pruned.status().ToString();
+  EXPECT_EQ(pruned->total, 0);
+}
+
 TEST_F(GovernanceTest, SchedulerRunsPlansWhenTheirCronIsDue) {
   ASSERT_TRUE(Ingest(kPeople, "people").ok());
-  ASSERT_TRUE(quality_->Apply("dataset: raw.people\nschedule: \"30 2 * * *\"\n"
-                              "rules: [{column: xm, type: not_null}]")
+  ASSERT_TRUE(quality_
+                  ->Apply("dataset: raw.people\nschedule: \"30 2 * * *\"\n"
+                          "rules: [{column: xm, type: not_null}]")
                   .ok());
   EXPECT_FALSE(quality_->Apply("dataset: raw.people\nschedule: \"99 * * * *\"\nrules: []").ok());
   QualityScheduler scheduler(*gov_, *quality_);

@@ -5,9 +5,9 @@
 #include <memory>
 #include <unordered_set>
 
+#include "catalog/profiler.h"
 #include "core/clock.h"
 #include "core/json_util.h"
-#include "catalog/profiler.h"
 #include "quality/evaluator.h"
 #include "quality/report.h"
 #include "quality/suggest.h"
@@ -17,7 +17,6 @@ namespace {
 
 using nlohmann::json;
 
-constexpr size_t kIssueFlushRows = 10000;
 // Runs of a batch's gate rules over its staging table: kept for the quarantine's issue
 // list, but not part of the dataset's own history (trend, latest run, drift baselines).
 constexpr const char* kGateTrigger = "gate";
@@ -33,47 +32,13 @@ Result<std::optional<storage::QualityRunRecord>> LatestDatasetRun(storage::Gover
   return std::optional<storage::QualityRunRecord>();
 }
 
-// Collects failing rows from the evaluator and stores them in batches. The evaluator
-// serializes its calls (from its delivery thread), so no lock is needed; a store
-// failure is kept and reported after the run. Records are overwritten in place, so
-// their strings are reused from batch to batch.
-class IssueWriter {
- public:
-  IssueWriter(storage::GovernanceStore& store, std::string run_id)
-      : store_(store), run_id_(std::move(run_id)) {}
-
-  void Add(const quality::Issue& issue) {
-    if (!status_.ok()) return;
-    if (used_ == buffer_.size()) buffer_.emplace_back();
-    storage::QualityIssueRecord& r = buffer_[used_++];
-    r.run_id.assign(run_id_);
-    r.rule_id.assign(issue.rule_id);
-    r.row_id = issue.row_id;
-    r.key.assign(issue.key);
-    r.value.assign(issue.value);
-    if (!issue.detail.empty()) r.value.append(" (").append(issue.detail).append(")");
-    if (used_ >= kIssueFlushRows) Flush();
-  }
-
-  Status Finish() {
-    buffer_.resize(used_);
-    Flush();
-    return status_;
-  }
-
- private:
-  void Flush() {
-    if (used_ == 0 || !status_.ok()) return;
-    status_ = store_.AddQualityIssues(buffer_);
-    used_ = 0;
-  }
-
-  storage::GovernanceStore& store_;
-  std::string run_id_;
-  std::vector<storage::QualityIssueRecord> buffer_;
-  size_t used_ = 0;  // records of buffer_ holding issues not yet stored
-  Status status_;
-};
+// Adds a failing row to the run's issues; `value` is scratch space reused from row to
+// row.
+void AddIssue(storage::QualityIssueSet& issues, const quality::Issue& issue, std::string& value) {
+  if (issue.detail.empty()) return issues.Add(issue.rule_id, issue.row_id, issue.key, issue.value);
+  value.assign(issue.value).append(" (").append(issue.detail).append(")");
+  issues.Add(issue.rule_id, issue.row_id, issue.key, value);
+}
 
 // {"run_id", "score", "failed_rules": [...]} for job records.
 json Summary(const json& run) {
@@ -152,11 +117,15 @@ Result<json> QualityService::Evaluate(const DatasetName& dataset, const quality:
         ctx.previous_metrics[r.value("id", "")] = r.value("metrics", json());
     }
   }
-  storage::QualityRunRecord record{NewId("qr_"), dataset, trigger, job_id, NowIso(), "", 0, "{}", ""};
-  IssueWriter issues(store_, record.id);
-  ASSIGN_OR_RETURN(quality::RunResult result,
-                   quality::Evaluate(plan, ctx, [&](const quality::Issue& i) { issues.Add(i); }));
-  RETURN_IF_ERROR(issues.Finish());
+  storage::QualityRunRecord record{NewId("qr_"), dataset, trigger, job_id, NowIso(),
+                                   "",           0,       "{}",    ""};
+  // Failing rows are kept in memory until the run is stored with them: the evaluator
+  // calls the sink from its delivery thread, one call at a time.
+  storage::QualityIssueSet issues;
+  std::string value;
+  ASSIGN_OR_RETURN(
+      quality::RunResult result,
+      quality::Evaluate(plan, ctx, [&](const quality::Issue& i) { AddIssue(issues, i, value); }));
   json out = quality::ToJson(result);
   out["run_id"] = record.id;
   out["dataset"] = dataset.ToString();
@@ -168,7 +137,7 @@ Result<json> QualityService::Evaluate(const DatasetName& dataset, const quality:
   record.result_json = DumpJson(out);
   result.dataset = dataset;
   record.report_html = quality::RenderHtmlReport(result, {"", record.id, record.finished_at});
-  RETURN_IF_ERROR(store_.PutQualityRun(record));
+  RETURN_IF_ERROR(store_.AddQualityRun(record, issues));
   RETURN_IF_ERROR(store_.PruneQualityIssues(dataset, kRunsWithIssues));
   metrics_.Increment("citydata_quality_runs_total", {{"trigger", trigger}});
   return out;

@@ -1,5 +1,5 @@
 // Delivers failing rows (issues) to an IssueSink on a thread of its own, so that the
-// scan threads never wait for whatever the sink does with them (a store insert).
+// scan threads never wait for whatever the sink does with them.
 // Internal to the evaluator.
 #pragma once
 

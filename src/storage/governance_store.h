@@ -1,5 +1,6 @@
 // The governance store: data standards (elements, code tables), column mappings,
-// quality plans, quality runs and the rows each run found failing (the issue list).
+// quality plans, quality runs and the rows each run found failing (the issue list, kept
+// in blocks: issue_blocks.h).
 //
 // Kept apart from the MetaStore because its volume and lifecycle differ: a quality run
 // over a large dataset may record millions of failing rows, which are pruned with old
@@ -18,6 +19,7 @@
 
 #include "core/status.h"
 #include "core/types.h"
+#include "storage/issue_blocks.h"
 
 namespace citydata::storage {
 
@@ -58,14 +60,6 @@ struct QualityRunRecord {
   std::string report_html;  // the run rendered for people, self-contained
 };
 
-struct QualityIssueRecord {
-  std::string run_id;
-  std::string rule_id;
-  int64_t row_id = 0;
-  std::string key;    // the plan's key column value, when the plan names one
-  std::string value;  // the offending value(s) as text
-};
-
 // The id of version `n` of a versioned document: zero-padded, so ids sort as versions.
 inline std::string VersionId(size_t n) {
   std::string digits = std::to_string(n);
@@ -87,20 +81,21 @@ class GovernanceStore {
   // The dataset's column → data element mapping, replaced as a whole.
   virtual Status PutColumnMappings(const DatasetName& dataset,
                                    const std::vector<ColumnMappingRecord>& mappings) = 0;
-  virtual Result<std::vector<ColumnMappingRecord>> GetColumnMappings(const DatasetName& dataset) = 0;
+  virtual Result<std::vector<ColumnMappingRecord>> GetColumnMappings(
+      const DatasetName& dataset) = 0;
 
   virtual Status PutQualityPlan(const QualityPlanRecord& plan) = 0;
   virtual Result<std::optional<QualityPlanRecord>> GetQualityPlan(const DatasetName& dataset) = 0;
   virtual Result<std::vector<QualityPlanRecord>> ListQualityPlans() = 0;
 
-  // Inserts or updates a run by id.
-  virtual Status PutQualityRun(const QualityRunRecord& run) = 0;
+  // Stores a finished run and its failing rows in one transaction: both or neither.
+  // AlreadyExists when a run with this id exists.
+  virtual Status AddQualityRun(const QualityRunRecord& run, const QualityIssueSet& issues) = 0;
   // Newest first.
   virtual Result<std::vector<QualityRunRecord>> ListQualityRuns(const DatasetName& dataset,
                                                                 int64_t limit) = 0;
   virtual Result<std::optional<QualityRunRecord>> GetQualityRun(const std::string& run_id) = 0;
 
-  virtual Status AddQualityIssues(const std::vector<QualityIssueRecord>& issues) = 0;
   // A run's failing rows, optionally of one rule ("" for all), by rule then row; and the total.
   virtual Result<std::pair<std::vector<QualityIssueRecord>, int64_t>> ListQualityIssues(
       const std::string& run_id, const std::string& rule_id, int64_t limit, int64_t offset) = 0;

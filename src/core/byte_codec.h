@@ -1,7 +1,8 @@
-// Byte encoding for persisted profiling sketches (private to catalog).
+// Byte encoding for persisted binary values (profiling sketches, blocks of quality
+// issues).
 //
-// SketchEncoder appends little-endian fixed-width integers, LEB128 varints and
-// length-prefixed byte strings to a std::string. SketchDecoder reads them back from a
+// ByteEncoder appends little-endian fixed-width integers, LEB128 varints and
+// length-prefixed byte strings to a std::string. ByteDecoder reads them back from a
 // string_view it does not own; every Get* returns false, and leaves the decoder
 // failed, when the input is truncated or malformed, so callers can chain reads and
 // check once. Nothing here allocates proportionally to an untrusted length without
@@ -14,11 +15,11 @@
 #include <string>
 #include <string_view>
 
-namespace citydata::catalog {
+namespace citydata {
 
-class SketchEncoder {
+class ByteEncoder {
  public:
-  explicit SketchEncoder(std::string* out) : out_(*out) {}
+  explicit ByteEncoder(std::string* out) : out_(*out) {}
 
   void PutByte(uint8_t b) { out_.push_back(static_cast<char>(b)); }
   void PutFixed64(uint64_t v) {
@@ -48,9 +49,9 @@ class SketchEncoder {
   std::string& out_;
 };
 
-class SketchDecoder {
+class ByteDecoder {
  public:
-  explicit SketchDecoder(std::string_view in) : in_(in) {}
+  explicit ByteDecoder(std::string_view in) : in_(in) {}
 
   bool ok() const { return ok_; }
   bool done() const { return in_.empty(); }
@@ -122,4 +123,4 @@ class SketchDecoder {
   bool ok_ = true;
 };
 
-}  // namespace citydata::catalog
+}  // namespace citydata
