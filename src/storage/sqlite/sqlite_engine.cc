@@ -185,7 +185,7 @@ class SqliteBatchWriter final : public BatchWriter {
     // Rows already stored without segments stay so: a mirror of the new rows alone
     // would not hold the dataset.
     ASSIGN_OR_RETURN(bool mirrored, MirroredSoFar(db_.get(), dataset_));
-    if (mirrored)
+    if (mirrored && sqlite::SegmentWriter::CanMirror(schema))
       mirror_ = std::make_unique<sqlite::SegmentWriter>(segments_, dataset_.zone, schema);
     ASSIGN_OR_RETURN(insert_, sqlite::Prepare(db_.get(), InsertSql(dataset_, columns_)));
     return Status::Ok();
@@ -815,7 +815,7 @@ Result<std::unique_ptr<RowCursor>> SqliteEngine::Scan(const DatasetName& dataset
 
 Result<SqliteEngine::ScanPlan> SqliteEngine::PlanScanPart(const DatasetName& dataset,
                                                           const std::vector<std::string>& columns,
-                                                          int part, int parts) {
+                                                          int part, int parts, sqlite3* reader) {
   if (parts < 1 || part < 0 || part >= parts) return InvalidArgument("invalid scan part");
   ASSIGN_OR_RETURN(auto schema, GetSchema(dataset));
   if (!schema) return NotFound("dataset " + dataset.ToString() + " has no data");
@@ -834,20 +834,16 @@ Result<SqliteEngine::ScanPlan> SqliteEngine::PlanScanPart(const DatasetName& dat
   for (const auto& name : plan.columns) plan.select += ", " + QuoteIdent(name);
   plan.select += " FROM " + QualifiedRef(dataset) + " WHERE rowid BETWEEN ? AND ?";
   int64_t lo = 0, hi = -1;
-  {
-    std::lock_guard lock(admin_mu_);
-    // Two subqueries: SQLite looks up a lone min() or max() of the row id in the B-tree,
-    // but scans the whole table for the pair.
-    ASSIGN_OR_RETURN(
-        StmtPtr range,
-        sqlite::Prepare(admin_.get(), "SELECT (SELECT min(rowid) FROM " + QualifiedRef(dataset) +
-                                          "), (SELECT max(rowid) FROM " + QualifiedRef(dataset) +
-                                          ")"));
-    if (sqlite3_step(range.get()) == SQLITE_ROW &&
-        sqlite3_column_type(range.get(), 0) != SQLITE_NULL) {
-      lo = sqlite3_column_int64(range.get(), 0);
-      hi = sqlite3_column_int64(range.get(), 1);
-    }
+  // Two subqueries: SQLite looks up a lone min() or max() of the row id in the B-tree,
+  // but scans the whole table for the pair.
+  ASSIGN_OR_RETURN(
+      StmtPtr range,
+      sqlite::Prepare(reader, "SELECT (SELECT min(rowid) FROM " + QualifiedRef(dataset) +
+                                  "), (SELECT max(rowid) FROM " + QualifiedRef(dataset) + ")"));
+  if (sqlite3_step(range.get()) == SQLITE_ROW &&
+      sqlite3_column_type(range.get(), 0) != SQLITE_NULL) {
+    lo = sqlite3_column_int64(range.get(), 0);
+    hi = sqlite3_column_int64(range.get(), 1);
   }
   // Row ids of a bulk-loaded table are dense, so equal id ranges are equal row counts.
   int64_t span = hi - lo + 1;
@@ -859,9 +855,11 @@ Result<SqliteEngine::ScanPlan> SqliteEngine::PlanScanPart(const DatasetName& dat
 Result<std::unique_ptr<RowCursor>> SqliteEngine::ScanPart(const DatasetName& dataset,
                                                           const std::vector<std::string>& columns,
                                                           int part, int parts) {
-  ASSIGN_OR_RETURN(ScanPlan plan, PlanScanPart(dataset, columns, part, parts));
-  ASSIGN_OR_RETURN(Select select, PrepareSelect(Reader::kInternal, plan.select,
-                                                {Value(plan.from), Value(plan.to)}));
+  ASSIGN_OR_RETURN(auto lease, AcquireReader(Reader::kInternal));
+  ASSIGN_OR_RETURN(ScanPlan plan, PlanScanPart(dataset, columns, part, parts, lease->db()));
+  ASSIGN_OR_RETURN(Select select, PrepareOn(std::move(lease), plan.select));
+  sqlite3_bind_int64(select.stmt.get(), 1, plan.from);
+  sqlite3_bind_int64(select.stmt.get(), 2, plan.to);
   QueryLimits limits;
   limits.max_rows = std::numeric_limits<int64_t>::max();
   limits.timeout = std::chrono::hours(24);
@@ -870,36 +868,45 @@ Result<std::unique_ptr<RowCursor>> SqliteEngine::ScanPart(const DatasetName& dat
 }
 
 // Rows come from the column segments where they hold them, from the table elsewhere
-// (a dataset without segments, a segment that cannot be trusted).
+// (a dataset without segments, a segment that cannot be trusted). One read transaction
+// on one connection: the row range, the segments and the table rows are one snapshot.
 Status SqliteEngine::ScanPartBlocks(const DatasetName& dataset,
                                     const std::vector<std::string>& columns, int part, int parts,
                                     const BlockVisitor& visit) {
-  ASSIGN_OR_RETURN(ScanPlan plan, PlanScanPart(dataset, columns, part, parts));
-  std::vector<sqlite::SegmentStore::Mapped> segments;
-  {
-    std::lock_guard lock(admin_mu_);
-    ASSIGN_OR_RETURN(segments, segments_->MapRange(admin_.get(), ZoneName(dataset.zone),
-                                                   dataset.name, plan.from, plan.to));
-  }
+  ASSIGN_OR_RETURN(auto lease, AcquireReader(Reader::kInternal));
+  sqlite3* db = lease->db();
+  RETURN_IF_ERROR(sqlite::Exec(db, "BEGIN"));
+  Status status = ScanPartInTransaction(db, dataset, columns, part, parts, visit);
+  sqlite::Rollback(db);  // ends the read transaction; nothing was written
+  return status;
+}
+
+Status SqliteEngine::ScanPartInTransaction(sqlite3* db, const DatasetName& dataset,
+                                           const std::vector<std::string>& columns, int part,
+                                           int parts, const BlockVisitor& visit) {
+  ASSIGN_OR_RETURN(ScanPlan plan, PlanScanPart(dataset, columns, part, parts, db));
+  ASSIGN_OR_RETURN(auto segments, segments_->MapRange(db, ZoneName(dataset.zone), dataset.name,
+                                                      plan.from, plan.to));
   int64_t next = plan.from;  // the first row id not yet delivered
   for (const auto& seg : segments) {
     int64_t first = std::max(seg.ref.first_row_id, next);
     int64_t last = std::min(seg.ref.first_row_id + seg.ref.rows - 1, plan.to);
     if (first > last) continue;
-    if (first > next) RETURN_IF_ERROR(ScanTableBlocks(plan, next, first - 1, visit));
+    if (first > next) RETURN_IF_ERROR(ScanTableBlocks(db, plan, next, first - 1, visit));
     ASSIGN_OR_RETURN(next, ScanSegmentBlocks(seg, plan.columns, first, last, visit));
-    if (next <= last) RETURN_IF_ERROR(ScanTableBlocks(plan, next, last, visit));
+    if (next <= last) RETURN_IF_ERROR(ScanTableBlocks(db, plan, next, last, visit));
     next = last + 1;
   }
-  if (next <= plan.to) RETURN_IF_ERROR(ScanTableBlocks(plan, next, plan.to, visit));
+  if (next <= plan.to) RETURN_IF_ERROR(ScanTableBlocks(db, plan, next, plan.to, visit));
   return Status::Ok();
 }
 
-Status SqliteEngine::ScanTableBlocks(const ScanPlan& plan, int64_t from, int64_t to,
+Status SqliteEngine::ScanTableBlocks(sqlite3* db, const ScanPlan& plan, int64_t from, int64_t to,
                                      const BlockVisitor& visit) {
-  ASSIGN_OR_RETURN(Select select,
-                   PrepareSelect(Reader::kInternal, plan.select, {Value(from), Value(to)}));
-  sqlite3_stmt* stmt = select.stmt.get();
+  ASSIGN_OR_RETURN(StmtPtr select, sqlite::Prepare(db, plan.select));
+  sqlite3_bind_int64(select.get(), 1, from);
+  sqlite3_bind_int64(select.get(), 2, to);
+  sqlite3_stmt* stmt = select.get();
   const size_t n = plan.columns.size();
   // One row per block: SQLite's text pointers stay valid only until the next step, so a
   // larger block would have to copy them.
@@ -914,8 +921,7 @@ Status SqliteEngine::ScanTableBlocks(const ScanPlan& plan, int64_t from, int64_t
       cells[i] = ReadCell(stmt, static_cast<int>(i + 1), blob_texts[i]);
     RETURN_IF_ERROR(visit(block));
   }
-  if (rc != SQLITE_DONE)
-    return sqlite::Error(select.lease->db(), "scan of " + plan.dataset.ToString() + " failed");
+  if (rc != SQLITE_DONE) return sqlite::Error(db, "scan of " + plan.dataset.ToString() + " failed");
   return Status::Ok();
 }
 

@@ -112,10 +112,16 @@ class SqliteEngine final : public Engine {
     std::string select;
     int64_t from = 0, to = -1;
   };
+  // The part's row range is read on `reader`.
   Result<ScanPlan> PlanScanPart(const DatasetName& dataset, const std::vector<std::string>& columns,
-                                int part, int parts);
-  // Delivers rows [from, to] from the table, one row per block.
-  Status ScanTableBlocks(const ScanPlan& plan, int64_t from, int64_t to, const BlockVisitor& visit);
+                                int part, int parts, sqlite3* reader);
+  // ScanPartBlocks inside a read transaction on `db` (an internal reader).
+  Status ScanPartInTransaction(sqlite3* db, const DatasetName& dataset,
+                               const std::vector<std::string>& columns, int part, int parts,
+                               const BlockVisitor& visit);
+  // Delivers rows [from, to] from the table through `db`, one row per block.
+  Status ScanTableBlocks(sqlite3* db, const ScanPlan& plan, int64_t from, int64_t to,
+                         const BlockVisitor& visit);
   // Delivers rows [first, last] from `segment` in blocks; returns the first row id it did
   // not deliver (last + 1, or where the segment could not be trusted), or the
   // visitor's error.

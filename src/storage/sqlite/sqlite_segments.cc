@@ -5,7 +5,9 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <bit>
+#include <cctype>
 #include <cmath>
 #include <cstring>
 #include <filesystem>
@@ -144,7 +146,8 @@ Result<std::shared_ptr<const SegmentFile>> SegmentFile::Map(const std::string& p
   struct stat st {};
   void* data = MAP_FAILED;
   if (::fstat(fd, &st) == 0 && st.st_size > 0) {
-    data = ::mmap(nullptr, static_cast<size_t>(st.st_size), PROT_READ, MAP_SHARED, fd, 0);
+    data = ::mmap(nullptr, static_cast<size_t>(st.st_size), PROT_READ, MAP_SHARED | MAP_POPULATE,
+                  fd, 0);
   }
   ::close(fd);
   if (data == MAP_FAILED) return Internal("segment file " + path + " cannot be mapped");
@@ -276,6 +279,9 @@ struct SegmentWriter::ColumnBuilder {
     // as an integer in an INTEGER or NUMERIC one.
     if (std::isnan(v) || affinity == Affinity::kText) return false;
     if (affinity != Affinity::kReal && std::trunc(v) == v) return false;
+    // A REAL column stores an integral value as an integer and reads it back as a
+    // double, which turns -0.0 into 0.0.
+    if (v == 0) v = 0.0;
     return AddNumber(kReal, std::bit_cast<int64_t>(v));
   }
 
@@ -345,8 +351,17 @@ void SegmentWriter::Append(int64_t row_id, const std::vector<Value>& row) {
   if (++rows_ >= kRowsPerSegment || full) Flush();
 }
 
+bool SegmentWriter::CanMirror(const Schema& schema) {
+  return std::none_of(schema.begin(), schema.end(), [](const ColumnDef& c) {
+    std::string lower = c.name;
+    for (char& ch : lower) ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
+    return lower == "rowid" || lower == "oid" || lower == "_rowid_";
+  });
+}
+
 std::vector<SegmentRef> SegmentWriter::Finish() {
   if (!abandoned_ && rows_ > 0) Flush();
+  if (!abandoned_ && !written_.empty() && !store_.SyncDirectory()) Abandon();
   return abandoned_ ? std::vector<SegmentRef>() : written_;
 }
 
@@ -409,6 +424,9 @@ void SegmentWriter::Flush() {
     if (ok) ok = WriteAll(fd, b.heap.data(), b.heap.size()) && WritePadding(fd, b.heap.size());
   }
   ok = ok && WriteAll(fd, kTrailer, sizeof kTrailer);
+  // On disk before the commit that registers it: a power loss must not leave a
+  // registered file whose blocks were never written.
+  ok = ok && ::fdatasync(fd) == 0;
   ok = ::close(fd) == 0 && ok;
   if (!ok) return Abandon();
   for (auto& b : builders_) b.Clear();
@@ -523,6 +541,13 @@ Result<std::vector<SegmentStore::Mapped>> SegmentStore::MapRange(sqlite3* reader
   }
   if (rc != SQLITE_DONE) return Error(reader, "cannot list the segments of " + dataset);
   return out;
+}
+
+bool SegmentStore::SyncDirectory() const {
+  int fd = ::open(dir_.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  if (fd < 0) return false;
+  bool ok = ::fsync(fd) == 0;
+  return ::close(fd) == 0 && ok;
 }
 
 std::string SegmentStore::NewFileName(Zone zone) {

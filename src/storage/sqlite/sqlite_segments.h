@@ -95,7 +95,12 @@ class SegmentWriter {
  public:
   static constexpr int64_t kRowsPerSegment = int64_t{1} << 17;
 
+  // False when rows of a table with `schema` cannot be mirrored: a column named rowid,
+  // oid or _rowid_ hides the row id that segments are addressed by.
+  static bool CanMirror(const Schema& schema);
+
   // `schema` is the dataset's stored schema (its types decide SQLite's conversions).
+  // REQUIRES: CanMirror(schema).
   SegmentWriter(SegmentStore& store, Zone zone, const Schema& schema);
   // Removes the files written unless Keep() was called.
   ~SegmentWriter();
@@ -107,8 +112,9 @@ class SegmentWriter {
   // written), the writer is abandoned: it removes its files and ignores later rows.
   void Append(int64_t row_id, const std::vector<Value>& row);
   bool abandoned() const { return abandoned_; }
-  // Writes the pending rows and returns every segment written, in row order (empty when
-  // abandoned or no row was appended; the writer may be abandoned by this call).
+  // Writes the pending rows and returns every segment written, in row order, durable on
+  // disk (empty when abandoned or no row was appended; the writer may be abandoned by
+  // this call).
   std::vector<SegmentRef> Finish();
   // The files now belong to the registry (their write committed).
   void Keep() { written_.clear(); }
@@ -162,6 +168,9 @@ class SegmentStore {
   // in [from, to], in row order, mapped.
   Result<std::vector<Mapped>> MapRange(sqlite3* reader, std::string_view schema,
                                        const std::string& dataset, int64_t from, int64_t to);
+
+  // Makes the directory's entries durable (new files' names); false on failure.
+  bool SyncDirectory() const;
 
   // A new file name in the directory for `zone`, and its path.
   std::string NewFileName(Zone zone);

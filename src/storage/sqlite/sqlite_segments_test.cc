@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include <cmath>
 #include <filesystem>
 #include <fstream>
 
@@ -195,6 +196,22 @@ TEST_F(SegmentTest, ValuesSqliteWouldConvertAreNotMirrored) {
   Load(ds_, WriteMode::kAppend, MixedRows(10));
   EXPECT_EQ(SegmentFiles(), 0u);
   EXPECT_EQ(ScanBoth(ds_).size(), 12u);
+}
+
+TEST_F(SegmentTest, NegativeZeroReadsAsSqliteStoresIt) {
+  auto row = MixedRows(1)[0];
+  row[2] = -0.0;  // a REAL column keeps an integral value as an integer: -0.0 comes back 0.0
+  Load(ds_, WriteMode::kAppend, {row});
+  EXPECT_EQ(SegmentFiles(), 1u);
+  auto rows = ScanBoth(ds_);
+  ASSERT_EQ(rows.size(), 1u);
+  EXPECT_FALSE(std::signbit(std::get<double>(rows[0].cells[2])));
+}
+
+TEST_F(SegmentTest, AColumnHidingTheRowIdIsNotMirrored) {
+  schema_[0].name = "OID";
+  Load(ds_, WriteMode::kAppend, MixedRows(10));
+  EXPECT_EQ(SegmentFiles(), 0u);
 }
 
 TEST_F(SegmentTest, AnUnmirroredAppendUnregistersTheDataset) {
