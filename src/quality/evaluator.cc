@@ -95,13 +95,6 @@ void AssignKeyText(std::span<const Cell> row, int key_slot, std::string& out) {
 // they are shared.
 bool OwnCopyPerPart(RuleType type) { return type == RuleType::kRegex; }
 
-void RunParallel(size_t n, const std::function<void(size_t)>& fn) {
-  std::vector<std::thread> threads;
-  for (size_t i = 1; i < n; ++i) threads.emplace_back(fn, i);
-  if (n > 0) fn(0);
-  for (auto& t : threads) t.join();
-}
-
 class Evaluation {
  public:
   Evaluation(const RulePlan& plan, const EvalContext& ctx, const IssueSink& sink)
@@ -313,7 +306,7 @@ Status Evaluation::PreparePart(size_t part, PartState& st) {
 }
 
 Status Evaluation::ScanPass() {
-  states_.resize(static_cast<size_t>(parts_));
+  states_ = std::vector<PartState>(static_cast<size_t>(parts_));
   for (size_t p = 0; p < states_.size(); ++p) {
     PartState& st = states_[p];
     RETURN_IF_ERROR(PreparePart(p, st));
@@ -360,23 +353,9 @@ void Evaluation::MergeParts() {
 }
 
 std::vector<int64_t> Evaluation::KeyCandidates(size_t k) {
-  std::vector<std::vector<uint64_t>> sorted(states_.size());
-  RunParallel(states_.size(), [&](size_t p) {
-    sorted[p] = states_[p].hashes[k].hashes();
-    SortHashes(sorted[p]);
-  });
-  std::vector<uint64_t> repeated = RepeatedHashes(sorted);
-  sorted.clear();
-  std::vector<int64_t> out;
-  if (repeated.empty()) return out;
-  HashSet64 set(repeated);
-  for (const PartState& st : states_) {  // parts are in row id order
-    const PartHashes& part = st.hashes[k];
-    for (size_t i = 0; i < part.hashes().size(); ++i) {
-      if (set.contains(part.hashes()[i])) out.push_back(part.row_id(i));
-    }
-  }
-  return out;
+  std::vector<const PartHashes*> parts;
+  for (const PartState& st : states_) parts.push_back(&st.hashes[k]);
+  return RowsWithRepeatedHashes(parts, parts_);
 }
 
 // True when SQL's rowid is the row id (no column shadows it), as FetchRows needs.

@@ -2,11 +2,20 @@
 
 #include <algorithm>
 #include <functional>
+#include <thread>
 
 namespace citydata::quality {
 namespace {
 
 constexpr uint64_t kNullHash = 0x9E3779B97F4A7C15ull;
+
+// Runs fn(0) ... fn(n - 1) at once, fn(0) on the calling thread.
+void RunParallel(size_t n, const std::function<void(size_t)>& fn) {
+  std::vector<std::thread> threads;
+  for (size_t i = 1; i < n; ++i) threads.emplace_back(fn, i);
+  if (n > 0) fn(0);
+  for (auto& t : threads) t.join();
+}
 
 uint64_t Mix(uint64_t h, uint64_t v) {
   h ^= v + 0x9E3779B97F4A7C15ull + (h << 6) + (h >> 2);
@@ -65,35 +74,84 @@ HashSet64::HashSet64(const std::vector<uint64_t>& values) {
   }
 }
 
-void SortHashes(std::vector<uint64_t>& hashes) {
-  if (hashes.size() < 4096) {
-    std::sort(hashes.begin(), hashes.end());
-    return;
-  }
-  std::vector<uint64_t> buffer(hashes.size());
-  for (int shift = 0; shift < 64; shift += 16) {
-    std::vector<size_t> offsets(65537, 0);
-    for (uint64_t h : hashes) ++offsets[((h >> shift) & 0xFFFF) + 1];
-    for (size_t i = 1; i < offsets.size(); ++i) offsets[i] += offsets[i - 1];
-    for (uint64_t h : hashes) buffer[offsets[(h >> shift) & 0xFFFF]++] = h;
-    hashes.swap(buffer);
-  }
+std::vector<uint64_t> RepeatedHashes(const std::vector<const PartHashes*>& parts, int threads) {
+  // Partition each part's hashes by their top kBucketBits bits, in place of a sort:
+  // a partition of a 10M-row dataset is ~10K hashes, 80 KB.
+  constexpr int kBucketBits = 10;
+  constexpr size_t kBuckets = size_t{1} << kBucketBits;
+  auto bucket_of = [](uint64_t h) { return static_cast<size_t>(h >> (64 - kBucketBits)); };
+  std::vector<MappedArray<uint64_t>> partitioned(parts.size());
+  // starts[p][b]: where part p's bucket b begins in partitioned[p]; one past the end last.
+  std::vector<std::vector<size_t>> starts(parts.size(), std::vector<size_t>(kBuckets + 1, 0));
+  RunParallel(parts.size(), [&](size_t p) {
+    const MappedArray<uint64_t>& hashes = parts[p]->hashes();
+    std::vector<size_t>& start = starts[p];
+    for (uint64_t h : hashes) ++start[bucket_of(h) + 1];
+    for (size_t b = 1; b <= kBuckets; ++b) start[b] += start[b - 1];
+    std::vector<size_t> next(start.begin(), start.end() - 1);
+    partitioned[p].resize(hashes.size());
+    for (uint64_t h : hashes) partitioned[p][next[bucket_of(h)]++] = h;
+  });
+  // Each thread takes a contiguous range of buckets; bucket order is hash order, so
+  // the ranges' results, each sorted, concatenate sorted.
+  const size_t workers = static_cast<size_t>(std::max(1, threads));
+  std::vector<std::vector<uint64_t>> found(workers);
+  RunParallel(workers, [&](size_t w) {
+    std::vector<uint64_t> table;    // open addressing; 0 = empty (a zero hash is counted apart)
+    std::vector<uint8_t> reported;  // per slot: its hash is in `out` already
+    std::vector<uint64_t>& out = found[w];
+    for (size_t b = kBuckets * w / workers; b < kBuckets * (w + 1) / workers; ++b) {
+      size_t n = 0;
+      for (size_t p = 0; p < parts.size(); ++p) n += starts[p][b + 1] - starts[p][b];
+      size_t capacity = 16;
+      while (capacity < 2 * n) capacity *= 2;
+      table.assign(capacity, 0);
+      reported.assign(capacity, 0);
+      const size_t mask = capacity - 1;
+      const size_t first_found = out.size();
+      size_t zeros = 0;
+      for (size_t p = 0; p < parts.size(); ++p) {
+        for (size_t i = starts[p][b]; i < starts[p][b + 1]; ++i) {
+          const uint64_t h = partitioned[p][i];
+          if (h == 0) {
+            if (++zeros == 2) out.push_back(0);
+            continue;
+          }
+          // The low bits are independent of the bucket's top bits.
+          size_t slot = static_cast<size_t>(h) & mask;
+          while (table[slot] != 0 && table[slot] != h) slot = (slot + 1) & mask;
+          if (table[slot] != h) {
+            table[slot] = h;
+          } else if (!reported[slot]) {
+            reported[slot] = 1;
+            out.push_back(h);
+          }
+        }
+      }
+      std::sort(out.begin() + static_cast<std::ptrdiff_t>(first_found), out.end());
+    }
+  });
+  std::vector<uint64_t> repeated;
+  for (const auto& f : found) repeated.insert(repeated.end(), f.begin(), f.end());
+  return repeated;
 }
 
-std::vector<uint64_t> RepeatedHashes(const std::vector<std::vector<uint64_t>>& sorted_parts) {
-  std::vector<uint64_t> all;
-  for (const auto& part : sorted_parts) {
-    size_t mid = all.size();
-    all.insert(all.end(), part.begin(), part.end());
-    std::inplace_merge(all.begin(), all.begin() + static_cast<std::ptrdiff_t>(mid), all.end());
-  }
-  std::vector<uint64_t> repeated;
-  for (size_t i = 1; i < all.size(); ++i) {
-    if (all[i] == all[i - 1] && (repeated.empty() || repeated.back() != all[i])) {
-      repeated.push_back(all[i]);
+std::vector<int64_t> RowsWithRepeatedHashes(const std::vector<const PartHashes*>& parts,
+                                            int threads) {
+  std::vector<uint64_t> repeated = RepeatedHashes(parts, threads);
+  if (repeated.empty()) return {};
+  HashSet64 set(repeated);
+  std::vector<std::vector<int64_t>> rows(parts.size());
+  RunParallel(parts.size(), [&](size_t p) {
+    const MappedArray<uint64_t>& hashes = parts[p]->hashes();
+    for (size_t i = 0; i < hashes.size(); ++i) {
+      if (set.contains(hashes[i])) rows[p].push_back(parts[p]->row_id(i));
     }
-  }
-  return repeated;
+  });
+  std::vector<int64_t> out;
+  for (const auto& r : rows) out.insert(out.end(), r.begin(), r.end());
+  std::sort(out.begin(), out.end());
+  return out;
 }
 
 std::vector<KeyHit> DuplicateHits(std::vector<KeyHit> hits) {

@@ -1,8 +1,8 @@
 // unique and duplicate_rows: exact duplicate-key counting in bounded passes.
 //
 // Pass 1 (with every other rule): each part records a 64-bit hash per row with the
-// row's id (PartHashes); sorted copies (radix sort) merged yield the hashes seen more
-// than once, and the rows carrying them are the candidates. Pass 2 (only when there
+// row's id (PartHashes); the hashes seen more than once (RepeatedHashes) mark the
+// candidate rows. Pass 2 (only when there
 // are candidates) reads the candidates' key columns, by row id where the engine allows
 // it, else by a filtered rescan; their keys are encoded exactly, and grouping those by
 // key gives the exact duplicate groups, so hash collisions never cause false failures.
@@ -11,10 +11,11 @@
 #include <cstdint>
 #include <optional>
 #include <span>
-#include <utility>
 #include <string>
+#include <utility>
 #include <vector>
 
+#include "core/mapped_array.h"
 #include "quality/cell.h"
 
 namespace citydata::quality {
@@ -40,7 +41,8 @@ class KeyRule {
 };
 
 // The key hashes of one scan part's rows, in row order, with their row ids (kept as
-// runs of consecutive ids: a few bytes for a densely numbered dataset).
+// runs of consecutive ids: a few bytes for a densely numbered dataset). The hashes sit
+// in a MappedArray: a part of a large dataset holds tens of megabytes of them.
 class PartHashes {
  public:
   // REQUIRES: row ids increase from call to call.
@@ -51,12 +53,12 @@ class PartHashes {
     hashes_.push_back(hash);
     last_row_id_ = row_id;
   }
-  const std::vector<uint64_t>& hashes() const { return hashes_; }
+  const MappedArray<uint64_t>& hashes() const { return hashes_; }
   // The id of the row whose hash is hashes()[index].
   int64_t row_id(size_t index) const;
 
  private:
-  std::vector<uint64_t> hashes_;
+  MappedArray<uint64_t> hashes_;
   std::vector<std::pair<size_t, int64_t>> runs_;  // (first index, its row id)
   int64_t last_row_id_ = 0;
 };
@@ -75,18 +77,24 @@ class HashSet64 {
   }
 
  private:
-  size_t Slot(uint64_t v) const { return static_cast<size_t>((v * 0x9E3779B97F4A7C15ull) >> 20) & mask_; }
+  size_t Slot(uint64_t v) const {
+    return static_cast<size_t>((v * 0x9E3779B97F4A7C15ull) >> 20) & mask_;
+  }
   std::vector<uint64_t> slots_;  // 0 = empty
   size_t mask_ = 0;
   bool has_zero_ = false;
 };
 
-// Sorts ascending; linear time.
-void SortHashes(std::vector<uint64_t>& hashes);
+// The hashes occurring more than once over all `parts`, sorted and without repeats,
+// found with `threads` threads. The hashes are first partitioned by their top bits
+// (one pass, in parallel over parts); each partition is then small enough for a
+// hash table in cache, so every hash costs a few nanoseconds instead of a sort's
+// passes over the whole array.
+std::vector<uint64_t> RepeatedHashes(const std::vector<const PartHashes*>& parts, int threads);
 
-// The hashes occurring more than once over all `sorted_parts` (each sorted), sorted
-// and without repeats.
-std::vector<uint64_t> RepeatedHashes(const std::vector<std::vector<uint64_t>>& sorted_parts);
+// The ids of the rows of `parts` whose hash RepeatedHashes finds, ascending.
+std::vector<int64_t> RowsWithRepeatedHashes(const std::vector<const PartHashes*>& parts,
+                                            int threads);
 
 // A row seen in pass 2.
 struct KeyHit {

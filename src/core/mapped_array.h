@@ -1,0 +1,115 @@
+// A growable array for large scratch data (tens of megabytes and more) that is
+// filled once and read a few times, such as a scan's per-row hashes.
+//
+// std::vector pays twice for such data: growing copies every element about once
+// more, and each fresh 4 KiB page costs a page fault on first touch (several
+// microseconds each on a virtual machine: hundreds of milliseconds for a few hundred
+// megabytes). A MappedArray lives in its own anonymous mapping, aligned to and asking
+// for transparent huge pages (one fault per 2 MiB), and grows by moving its pages into
+// a larger mapping with mremap, without copying them.
+#pragma once
+
+#include <algorithm>
+#include <cstddef>
+#include <cstring>
+#include <type_traits>
+#include <utility>
+
+namespace citydata {
+
+namespace mapped_memory {
+
+// Anonymous memory, zero-filled. From 1 MiB up it is mapped in whole 2 MiB units,
+// aligned to 2 MiB and advised for transparent huge pages; smaller sizes are whole
+// pages. Throws std::bad_alloc when the system refuses.
+size_t RoundUp(size_t bytes);  // the size Map and Grow actually map
+void* Map(size_t bytes);
+// Returns memory of RoundUp(new_bytes) bytes whose first old_bytes bytes are those
+// of `old` (moved, not copied); `old` is gone. REQUIRES: new_bytes > old_bytes, and
+// old, old_bytes come from Map or Grow.
+void* Grow(void* old, size_t old_bytes, size_t new_bytes);
+void Unmap(void* p, size_t bytes);
+
+}  // namespace mapped_memory
+
+template <typename T>
+class MappedArray {
+  static_assert(std::is_trivially_copyable_v<T> && std::is_trivially_destructible_v<T>);
+
+ public:
+  MappedArray() = default;
+  ~MappedArray() { Release(); }
+  MappedArray(const MappedArray&) = delete;
+  MappedArray& operator=(const MappedArray&) = delete;
+  MappedArray(MappedArray&& other) noexcept { Take(other); }
+  MappedArray& operator=(MappedArray&& other) noexcept {
+    if (this != &other) {
+      Release();
+      Take(other);
+    }
+    return *this;
+  }
+
+  size_t size() const { return size_; }
+  bool empty() const { return size_ == 0; }
+  T* data() { return data_; }
+  const T* data() const { return data_; }
+  T* begin() { return data_; }
+  T* end() { return data_ + size_; }
+  const T* begin() const { return data_; }
+  const T* end() const { return data_ + size_; }
+  T& operator[](size_t i) { return data_[i]; }
+  const T& operator[](size_t i) const { return data_[i]; }
+
+  void push_back(const T& value) {
+    if (size_ == capacity_) reserve(size_ + 1);
+    data_[size_++] = value;
+  }
+
+  // New elements are zero bytes. Never shrinks the mapping.
+  void resize(size_t n) {
+    reserve(n);
+    // Memory past the high-water mark is still zero from the kernel.
+    const size_t high = std::max(touched_, size_);
+    if (n > size_ && size_ < high) {
+      std::memset(static_cast<void*>(data_ + size_), 0, (std::min(n, high) - size_) * sizeof(T));
+    }
+    touched_ = std::max(high, n);
+    size_ = n;
+  }
+
+  // Room for n elements without moving again; grows at least geometrically.
+  void reserve(size_t n) {
+    if (n <= capacity_) return;
+    size_t bytes = mapped_memory::RoundUp(std::max(n, capacity_ * 2) * sizeof(T));
+    data_ = static_cast<T*>(data_ == nullptr
+                                ? mapped_memory::Map(bytes)
+                                : mapped_memory::Grow(data_, capacity_ * sizeof(T), bytes));
+    capacity_ = bytes / sizeof(T);
+  }
+
+  void clear() {
+    touched_ = std::max(touched_, size_);
+    size_ = 0;
+  }
+
+ private:
+  void Release() {
+    if (data_ != nullptr) mapped_memory::Unmap(data_, capacity_ * sizeof(T));
+    data_ = nullptr;
+    size_ = capacity_ = touched_ = 0;
+  }
+  void Take(MappedArray& other) {
+    data_ = std::exchange(other.data_, nullptr);
+    size_ = std::exchange(other.size_, 0);
+    capacity_ = std::exchange(other.capacity_, 0);
+    touched_ = std::exchange(other.touched_, 0);
+  }
+
+  T* data_ = nullptr;
+  size_t size_ = 0;
+  size_t capacity_ = 0;  // elements that fit the mapping
+  size_t touched_ = 0;   // elements below this may have been written
+};
+
+}  // namespace citydata
