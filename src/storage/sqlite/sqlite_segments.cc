@@ -173,6 +173,7 @@ Status SegmentFile::Parse(int64_t rows) {
       header.columns > (size_ - sizeof header) / sizeof(ColumnEntry)) {
     return Internal("size or row count does not match");
   }
+  rows_ = static_cast<size_t>(rows);
   const uint64_t n = header.rows;
   for (uint64_t c = 0; c < header.columns; ++c) {
     ColumnEntry e;
@@ -206,8 +207,36 @@ int SegmentFile::ColumnIndex(std::string_view name) const {
   return -1;
 }
 
+namespace {
+
+// Asks the CPU to load [p, p + bytes) into cache ahead of use: a scan reads several
+// columns' arrays at once, more streams than the hardware prefetcher follows well.
+void PrefetchRange(const void* p, size_t bytes) {
+  const auto* c = static_cast<const char*>(p);
+  for (size_t at = 0; at < bytes; at += 64) __builtin_prefetch(c + at);
+}
+
+}  // namespace
+
 bool SegmentFile::Read(size_t column, size_t begin, size_t end, CellView* out) const {
   const Column& c = columns_[column];
+  // The rows after these are most likely read next.
+  const size_t ahead = std::min(end - begin, rows_ - end);
+  if (c.kinds != nullptr) PrefetchRange(c.kinds + end, ahead);
+  if (c.numbers != nullptr) PrefetchRange(c.numbers + end, ahead * sizeof(int64_t));
+  if (c.ends != nullptr) PrefetchRange(c.ends + end, ahead * sizeof(uint32_t));
+  if (c.kinds == nullptr && c.uniform_kind == kText && c.ends != nullptr) {
+    // The common case of a text column without NULLs, without a branch per kind.
+    uint32_t from = begin == 0 ? 0 : c.ends[begin - 1];
+    for (size_t i = begin; i < end; ++i, ++out) {
+      const uint32_t to = c.ends[i];
+      if (from > to || to > c.heap_size) return false;
+      out->kind = CellView::Kind::kText;
+      out->text = std::string_view(c.heap + from, to - from);
+      from = to;
+    }
+    return true;
+  }
   for (size_t i = begin; i < end; ++i, ++out) {
     uint8_t kind = c.kinds != nullptr ? c.kinds[i] : c.uniform_kind;
     switch (kind) {

@@ -85,6 +85,7 @@ class SegmentFile {
 
   const char* data_;
   size_t size_;
+  size_t rows_ = 0;
   std::vector<Column> columns_;
 };
 
