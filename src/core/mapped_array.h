@@ -19,16 +19,24 @@ namespace citydata {
 
 namespace mapped_memory {
 
-// Anonymous memory, zero-filled. From 1 MiB up it is mapped in whole 2 MiB units,
-// aligned to 2 MiB and advised for transparent huge pages; smaller sizes are whole
-// pages. Throws std::bad_alloc when the system refuses.
-size_t RoundUp(size_t bytes);  // the size Map and Grow actually map
-void* Map(size_t bytes);
-// Returns memory of RoundUp(new_bytes) bytes whose first old_bytes bytes are those
-// of `old` (moved, not copied); `old` is gone. REQUIRES: new_bytes > old_bytes, and
-// old, old_bytes come from Map or Grow.
-void* Grow(void* old, size_t old_bytes, size_t new_bytes);
-void Unmap(void* p, size_t bytes);
+// Anonymous memory, zero-filled. Requests from 1 MiB up get whole 2 MiB units,
+// aligned to 2 MiB and advised for transparent huge pages, and such mappings, once
+// released, are kept in a process-wide pool (up to 512 MiB in all) and handed out
+// again whole, because touching fresh memory costs far more than clearing memory
+// already touched. Smaller requests get whole pages. Throws std::bad_alloc when the
+// system refuses. Thread-safe.
+struct Mapping {
+  void* data = nullptr;
+  size_t bytes = 0;  // at least what was asked for
+};
+Mapping Map(size_t min_bytes);
+// A mapping of at least min_bytes whose first old.bytes bytes are those of `old`
+// (moved, or copied into pooled memory), the rest zero; `old` is gone. `old_dirty`:
+// the bytes from the start of `old` that may have been written.
+// REQUIRES: min_bytes > old.bytes; `old` comes from Map or Grow.
+Mapping Grow(Mapping old, size_t old_dirty, size_t min_bytes);
+// `dirty`: the bytes from the start that may have been written.
+void Unmap(Mapping m, size_t dirty);
 
 }  // namespace mapped_memory
 
@@ -81,11 +89,11 @@ class MappedArray {
   // Room for n elements without moving again; grows at least geometrically.
   void reserve(size_t n) {
     if (n <= capacity_) return;
-    size_t bytes = mapped_memory::RoundUp(std::max(n, capacity_ * 2) * sizeof(T));
-    data_ = static_cast<T*>(data_ == nullptr
-                                ? mapped_memory::Map(bytes)
-                                : mapped_memory::Grow(data_, capacity_ * sizeof(T), bytes));
-    capacity_ = bytes / sizeof(T);
+    const size_t bytes = std::max(n, capacity_ * 2) * sizeof(T);
+    mapping_ = data_ == nullptr ? mapped_memory::Map(bytes)
+                                : mapped_memory::Grow(mapping_, dirty_bytes(), bytes);
+    data_ = static_cast<T*>(mapping_.data);
+    capacity_ = mapping_.bytes / sizeof(T);
   }
 
   void clear() {
@@ -95,17 +103,21 @@ class MappedArray {
 
  private:
   void Release() {
-    if (data_ != nullptr) mapped_memory::Unmap(data_, capacity_ * sizeof(T));
+    if (data_ != nullptr) mapped_memory::Unmap(mapping_, dirty_bytes());
+    mapping_ = {};
     data_ = nullptr;
     size_ = capacity_ = touched_ = 0;
   }
+  size_t dirty_bytes() const { return std::max(touched_, size_) * sizeof(T); }
   void Take(MappedArray& other) {
+    mapping_ = std::exchange(other.mapping_, {});
     data_ = std::exchange(other.data_, nullptr);
     size_ = std::exchange(other.size_, 0);
     capacity_ = std::exchange(other.capacity_, 0);
     touched_ = std::exchange(other.touched_, 0);
   }
 
+  mapped_memory::Mapping mapping_;
   T* data_ = nullptr;
   size_t size_ = 0;
   size_t capacity_ = 0;  // elements that fit the mapping

@@ -52,5 +52,20 @@ TEST(MappedArrayTest, OddElementSizes) {
   for (uint64_t i = 0; i < 200'000; ++i) ASSERT_EQ(t[i].c, i + 2);
 }
 
+TEST(MappedArrayTest, ReusedMemoryComesBackZeroed) {
+  // Large enough for the pool; each round reuses what the previous one released.
+  for (int round = 0; round < 4; ++round) {
+    MappedArray<uint64_t> a;
+    a.resize(400'000 + static_cast<size_t>(round) * 1000);
+    for (size_t i = 0; i < a.size(); ++i) ASSERT_EQ(a[i], 0u) << round << " " << i;
+    for (auto& v : a) v = ~uint64_t{0};
+    MappedArray<uint64_t> grown;
+    for (uint64_t i = 0; i < 700'000; ++i) grown.push_back(i);
+    for (uint64_t i = 0; i < 700'000; ++i) ASSERT_EQ(grown[i], i);
+    grown.resize(900'000);
+    for (size_t i = 700'000; i < 900'000; ++i) ASSERT_EQ(grown[i], 0u) << round << " " << i;
+  }
+}
+
 }  // namespace
 }  // namespace citydata
