@@ -4,7 +4,8 @@
 // row (the best of three passes), so that a change can be checked for both speed and
 // identical results. Disabled: run with
 //   quality_test --gtest_also_run_disabled_tests --gtest_filter='*PerfBenchRowRules*'
-// (CITYDATA_PERF_ROWS sets the row count, 1,000,000 by default).
+// (CITYDATA_PERF_ROWS sets the row count, 1,000,000 by default, and
+// CITYDATA_PERF_PASSES the passes, 3 by default: more for a profile).
 #include <gtest/gtest.h>
 
 #include <array>
@@ -197,7 +198,9 @@ TEST(RowRulesPerf, DISABLED_PerfBenchRowRules) {
   RowScratch scratch;
   std::vector<RowVerdict> verdicts;
   const size_t n = kColumns.size();
-  for (int pass = 0; pass < 3; ++pass) {
+  const char* env_passes = std::getenv("CITYDATA_PERF_PASSES");
+  const int passes = env_passes != nullptr ? std::atoi(env_passes) : 3;
+  for (int pass = 0; pass < passes; ++pass) {
     std::vector<Clock::duration> spent(checks.size());
     std::fill(failed.begin(), failed.end(), 0);
     std::fill(warned.begin(), warned.end(), 0);
