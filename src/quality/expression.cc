@@ -148,9 +148,12 @@ EValue Expression::Impl::Call(const Node& n, std::span<const Cell> row,
   std::string_view text = TextOf(a, s);
   switch (n.fn) {
     case Fn::kIdBirthDate: {
-      auto date = standards::IdBirthDate(text);
-      if (!date.ok()) return EValue::Null();
-      return EValue::Str(NewString(s) = standards::FormatIsoDate(*date));
+      std::string& out = NewString(s);
+      out.resize(10);
+      if (!standards::IdBirthDateIso(text, std::span<char, 10>(out.data(), 10))) {
+        return EValue::Null();
+      }
+      return EValue::Str(out);
     }
     case Fn::kIdSex: {
       auto sex = standards::IdSex(text);
