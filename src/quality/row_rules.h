@@ -82,7 +82,7 @@ class VerdictMemo {
     uint64_t head = 0;
     uint8_t size = kUnused;
     bool verdict = false;
-    char tail[kMaxText - 8];
+    char tail[kMaxText - 8] = {};
   };
   static constexpr uint8_t kUnused = 0xFF;
   static constexpr size_t kSets = 128;  // of two entries, the newer first
