@@ -62,6 +62,21 @@ size_t ByteOffset(std::string_view text, double index) {
   return text.size();
 }
 
+// A cell as a value: integer and decimal cells are numbers, boolean cells booleans.
+EValue CellValue(const Cell& cell) {
+  if (cell.null) return EValue::Null();
+  if (const auto* i = std::get_if<int64_t>(cell.value)) return EValue::Num(static_cast<double>(*i));
+  if (const auto* d = std::get_if<double>(cell.value)) return EValue::Num(*d);
+  if (const auto* b = std::get_if<bool>(cell.value)) return EValue::Bool(*b);
+  return EValue::Str(cell.text);
+}
+
+// Compare(a, b) == 0, without ordering two texts. REQUIRES: neither is NULL.
+bool Equal(const EValue& a, const EValue& b, ExpressionScratch& scratch) {
+  if (a.kind == EValue::Kind::kStr && b.kind == EValue::Kind::kStr) return a.s == b.s;
+  return Compare(a, b, scratch) == 0;
+}
+
 }  // namespace
 
 struct Expression::Impl {
@@ -70,7 +85,15 @@ struct Expression::Impl {
   std::vector<int> slots;
   std::string today;
 
+  // Eval, reading the leaves (literals and columns, most of a tree's nodes) in place.
+  EValue Operand(const Node& n, std::span<const Cell> row, ExpressionScratch& s) const {
+    if (n.op == Op::kLiteral) return n.literal;
+    if (n.op == Op::kColumn) return CellValue(row[static_cast<size_t>(slots[n.column])]);
+    return Eval(n, row, s);
+  }
+
   EValue Eval(const Node& n, std::span<const Cell> row, ExpressionScratch& s) const;
+  EValue Comparison(const Node& n, std::span<const Cell> row, ExpressionScratch& s) const;
   EValue Logic(const Node& n, std::span<const Cell> row, ExpressionScratch& s) const;
   EValue Arith(const Node& n, std::span<const Cell> row, ExpressionScratch& s) const;
   EValue In(const Node& n, std::span<const Cell> row, ExpressionScratch& s) const;
@@ -79,7 +102,7 @@ struct Expression::Impl {
 
 EValue Expression::Impl::Logic(const Node& n, std::span<const Cell> row,
                                ExpressionScratch& s) const {
-  EValue a = Eval(*n.kids[0], row, s);
+  EValue a = Operand(*n.kids[0], row, s);
   auto truth = [](const EValue& v) -> std::optional<bool> {
     if (v.kind == EValue::Kind::kBool) return v.b;
     return std::nullopt;
@@ -88,7 +111,7 @@ EValue Expression::Impl::Logic(const Node& n, std::span<const Cell> row,
   if (n.op == Op::kNot) return x ? Truth(!*x) : EValue::Null();
   bool is_and = n.op == Op::kAnd;
   if (x && *x != is_and) return Truth(*x);  // short circuit: false AND / true OR
-  std::optional<bool> y = truth(Eval(*n.kids[1], row, s));
+  std::optional<bool> y = truth(Operand(*n.kids[1], row, s));
   if (y && *y != is_and) return Truth(*y);
   if (x && y) return Truth(is_and);
   return EValue::Null();
@@ -96,8 +119,8 @@ EValue Expression::Impl::Logic(const Node& n, std::span<const Cell> row,
 
 EValue Expression::Impl::Arith(const Node& n, std::span<const Cell> row,
                                ExpressionScratch& s) const {
-  EValue a = Eval(*n.kids[0], row, s);
-  EValue b = Eval(*n.kids[1], row, s);
+  EValue a = Operand(*n.kids[0], row, s);
+  EValue b = Operand(*n.kids[1], row, s);
   if (a.null() || b.null()) return EValue::Null();
   if (n.op == Op::kConcat) {
     std::string& out = NewString(s);
@@ -119,11 +142,11 @@ EValue Expression::Impl::Arith(const Node& n, std::span<const Cell> row,
 }
 
 EValue Expression::Impl::In(const Node& n, std::span<const Cell> row, ExpressionScratch& s) const {
-  EValue v = Eval(*n.kids[0], row, s);
+  EValue v = Operand(*n.kids[0], row, s);
   if (v.null()) return EValue::Null();
   bool saw_null = false;
   for (size_t i = 1; i < n.kids.size(); ++i) {
-    EValue item = Eval(*n.kids[i], row, s);
+    EValue item = Operand(*n.kids[i], row, s);
     if (item.null()) {
       saw_null = true;
     } else if (Compare(v, item, s) == 0) {
@@ -143,14 +166,17 @@ EValue Expression::Impl::Call(const Node& n, std::span<const Cell> row,
     }
     return EValue::Null();
   }
-  EValue a = Eval(*n.kids[0], row, s);
+  EValue a = Operand(*n.kids[0], row, s);
   if (a.null()) return EValue::Null();
   std::string_view text = TextOf(a, s);
   switch (n.fn) {
     case Fn::kIdBirthDate: {
-      auto date = standards::IdBirthDate(text);
-      if (!date.ok()) return EValue::Null();
-      return EValue::Str(NewString(s) = standards::FormatIsoDate(*date));
+      std::string& out = NewString(s);
+      out.resize(10);
+      if (!standards::IdBirthDateIso(text, std::span<char, 10>(out.data(), 10))) {
+        return EValue::Null();
+      }
+      return EValue::Str(out);
     }
     case Fn::kIdSex: {
       auto sex = standards::IdSex(text);
@@ -202,15 +228,8 @@ EValue Expression::Impl::Eval(const Node& n, std::span<const Cell> row,
   switch (n.op) {
     case Op::kLiteral:
       return n.literal;
-    case Op::kColumn: {
-      const Cell& cell = row[static_cast<size_t>(slots[n.column])];
-      if (cell.null) return EValue::Null();
-      if (const auto* i = std::get_if<int64_t>(cell.value))
-        return EValue::Num(static_cast<double>(*i));
-      if (const auto* d = std::get_if<double>(cell.value)) return EValue::Num(*d);
-      if (const auto* b = std::get_if<bool>(cell.value)) return EValue::Bool(*b);
-      return EValue::Str(cell.text);
-    }
+    case Op::kColumn:
+      return CellValue(row[static_cast<size_t>(slots[n.column])]);
     case Op::kNot:
     case Op::kAnd:
     case Op::kOr:
@@ -220,9 +239,9 @@ EValue Expression::Impl::Eval(const Node& n, std::span<const Cell> row,
       return v ? EValue::Num(-*v) : EValue::Null();
     }
     case Op::kIsNull:
-      return Truth(Eval(*n.kids[0], row, s).null());
+      return Truth(Operand(*n.kids[0], row, s).null());
     case Op::kIsNotNull:
-      return Truth(!Eval(*n.kids[0], row, s).null());
+      return Truth(!Operand(*n.kids[0], row, s).null());
     case Op::kIn:
     case Op::kNotIn:
       return In(n, row, s);
@@ -235,17 +254,19 @@ EValue Expression::Impl::Eval(const Node& n, std::span<const Cell> row,
     case Op::kConcat:
       return Arith(n, row, s);
     default:
-      break;
+      return Comparison(n, row, s);
   }
-  EValue a = Eval(*n.kids[0], row, s);
-  EValue b = Eval(*n.kids[1], row, s);
+}
+
+EValue Expression::Impl::Comparison(const Node& n, std::span<const Cell> row,
+                                    ExpressionScratch& s) const {
+  EValue a = Operand(*n.kids[0], row, s);
+  EValue b = Operand(*n.kids[1], row, s);
   if (a.null() || b.null()) return EValue::Null();
+  if (n.op == Op::kEq) return Truth(Equal(a, b, s));
+  if (n.op == Op::kNe) return Truth(!Equal(a, b, s));
   int c = Compare(a, b, s);
   switch (n.op) {
-    case Op::kEq:
-      return Truth(c == 0);
-    case Op::kNe:
-      return Truth(c != 0);
     case Op::kLt:
       return Truth(c < 0);
     case Op::kLe:

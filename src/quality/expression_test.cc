@@ -74,6 +74,42 @@ TEST(ExpressionTest, ComparisonsAndArithmetic) {
   EXPECT_EQ(Eval("'it''s' <> 'its'", row), kTrue);
 }
 
+TEST(ExpressionTest, EqualityAgreesWithOrdering) {
+  // `=` and `<>` decide two texts by their bytes alone; that must be what `<=` and
+  // `>=` (which order them) say, for every kind of pair.
+  const std::vector<Value> values = {Value(),
+                                     int64_t{1},
+                                     int64_t{-3},
+                                     1.0,
+                                     2.5,
+                                     true,
+                                     false,
+                                     std::string(""),
+                                     std::string("1"),
+                                     std::string("01"),
+                                     std::string("1.0"),
+                                     std::string("2.5"),
+                                     std::string("true"),
+                                     std::string("abc"),
+                                     std::string("abd"),
+                                     std::string("ab"),
+                                     std::string("ab\0", 3),
+                                     std::string("\xff"),
+                                     std::string("１")};
+  for (const Value& a : values) {
+    for (const Value& b : values) {
+      std::map<std::string, Value> row = {{"a", a}, {"b", b}};
+      ExpressionOutcome ordered = Eval("a <= b and a >= b", row);
+      EXPECT_EQ(Eval("a = b", row), ordered) << ValueText(a) << " = " << ValueText(b);
+      ExpressionOutcome not_ordered = Eval("not (a <= b and a >= b)", row);
+      EXPECT_EQ(Eval("a <> b", row), not_ordered) << ValueText(a) << " <> " << ValueText(b);
+    }
+  }
+  EXPECT_EQ(Eval("'01' = '1'", {}), kFalse);
+  EXPECT_EQ(Eval("'01' = 1", {}), kTrue);
+  EXPECT_EQ(Eval("'true' = true", {}), kTrue);
+}
+
 TEST(ExpressionTest, NonBooleanResult) {
   EXPECT_EQ(Eval("1 + 1", {}), ExpressionOutcome::kNotBoolean);
 }

@@ -3,7 +3,9 @@
 #include <re2/re2.h>
 
 #include <algorithm>
+#include <atomic>
 #include <chrono>
+#include <cstring>
 
 #include "quality/rule_params.h"
 #include "quality/text_set.h"
@@ -219,12 +221,54 @@ std::unique_ptr<RowCheck> CreditCodeCheck(int slot) {
   });
 }
 
-Result<std::unique_ptr<RowCheck>> RegexCheck(const Rule& rule, int slot) {
+// A regex over the whole text. RE2 is most of such a rule's cost, so verdicts are
+// remembered per thread (VerdictMemo): a column of statuses or codes runs RE2 about
+// once per distinct value.
+class RegexCheck final : public RowCheck {
+ public:
+  RegexCheck(int slot, std::unique_ptr<const RE2> re)
+      : RowCheck({slot}),
+        slot_(static_cast<size_t>(slot)),
+        re_(std::move(re)),
+        memo_id_(RowScratch::NewMemoId()) {}
+
+  Verdict Check(std::span<const Cell> row, RowScratch& scratch, std::string_view&) const override {
+    return CheckCell(row[slot_], scratch.Memo(memo_id_));
+  }
+
+  void CheckBlock(const CellBlock& block, RowScratch& scratch,
+                  std::vector<RowVerdict>& out) const override {
+    VerdictMemo& memo = scratch.Memo(memo_id_);
+    for (size_t r = 0; r < block.rows(); ++r) {
+      if (CheckCell(block.row(r)[slot_], memo) == Verdict::kFail)
+        out.push_back({static_cast<uint32_t>(r), Verdict::kFail, {}});
+    }
+  }
+
+ private:
+  Verdict CheckCell(const Cell& cell, VerdictMemo& memo) const {
+    if (cell.null || cell.text.empty()) return Verdict::kPass;
+    return memo.Apply(cell.text, [this](std::string_view t) { return Matches(t); })
+               ? Verdict::kPass
+               : Verdict::kFail;
+  }
+
+  // RE2::FullMatch(t, *re_) without its argument handling.
+  bool Matches(std::string_view t) const {
+    return re_->Match(t, 0, t.size(), RE2::ANCHOR_BOTH, nullptr, 0);
+  }
+
+  size_t slot_;
+  std::unique_ptr<const RE2> re_;
+  uint64_t memo_id_;
+};
+
+Result<std::unique_ptr<RowCheck>> CompileRegexCheck(const Rule& rule, int slot) {
   RE2::Options options;
   options.set_log_errors(false);
-  auto re = std::make_shared<const RE2>(rule.params["pattern"].get<std::string>(), options);
+  auto re = std::make_unique<const RE2>(rule.params["pattern"].get<std::string>(), options);
   if (!re->ok()) return InvalidArgument("field 'pattern': " + re->error());
-  return MakeTextCheck(slot, [re](std::string_view t) { return RE2::FullMatch(t, *re); });
+  return std::unique_ptr<RowCheck>(std::make_unique<RegexCheck>(slot, std::move(re)));
 }
 
 FlatTextSet InSetValues(const Rule& rule) {
@@ -250,7 +294,7 @@ Result<std::unique_ptr<RowCheck>> CompileValueCheck(const Rule& rule, int slot,
       return MakeCheck(slot, NullPolicy::kNullOrBlankFails,
                        [](const Cell&, std::string_view&) { return Verdict::kPass; });
     case RuleType::kRegex:
-      return RegexCheck(rule, slot);
+      return CompileRegexCheck(rule, slot);
     case RuleType::kLength:
       return LengthCheck(rule, slot);
     case RuleType::kRange:
@@ -286,6 +330,54 @@ Result<std::unique_ptr<RowCheck>> CompileValueCheck(const Rule& rule, int slot,
 }
 
 }  // namespace
+
+const VerdictMemo::Entry* VerdictMemo::Find(std::string_view text) {
+  if (text.size() > kMaxText) {
+    EndLookup(false);
+    return nullptr;
+  }
+  const uint64_t head = TextHead(text);
+  last_set_ = HashText(text, head) % kSets;
+  for (const Entry* e = &entries_[2 * last_set_]; e != &entries_[2 * last_set_ + 2]; ++e) {
+    if (e->size == text.size() && e->head == head &&
+        (text.size() <= 8 || std::memcmp(e->tail, text.data() + 8, text.size() - 8) == 0)) {
+      EndLookup(true);
+      return e;
+    }
+  }
+  EndLookup(false);
+  return nullptr;
+}
+
+void VerdictMemo::Remember(std::string_view text, bool verdict) {
+  if (text.size() > kMaxText) return;
+  Entry* set = &entries_[2 * last_set_];
+  set[1] = set[0];
+  set[0].head = TextHead(text);
+  set[0].size = static_cast<uint8_t>(text.size());
+  set[0].verdict = verdict;
+  if (text.size() > 8) std::memcpy(set[0].tail, text.data() + 8, text.size() - 8);
+}
+
+void VerdictMemo::EndLookup(bool hit) {
+  hits_ += hit ? 1 : 0;
+  if (++lookups_ < kWindow) return;
+  if (hits_ * 100 < kWindow * kMinHitPercent) paused_ = kPause;
+  lookups_ = hits_ = 0;
+}
+
+VerdictMemo& RowScratch::Memo(uint64_t memo_id) {
+  for (auto& [id, memo] : memos_) {
+    if (id == memo_id) return *memo;
+  }
+  memos_.emplace_back(memo_id, std::make_unique<VerdictMemo>());
+  return *memos_.back().second;
+}
+
+uint64_t RowScratch::NewMemoId() {
+  static std::atomic<uint64_t> next{1};
+  return next.fetch_add(1, std::memory_order_relaxed);
+}
 
 bool IsRowRule(RuleType type) {
   switch (type) {

@@ -10,6 +10,7 @@
 #include <string>
 #include <string_view>
 #include <unordered_set>
+#include <utility>
 #include <vector>
 
 #include "core/status.h"
@@ -41,12 +42,87 @@ struct RowVerdict {
   std::string_view detail;
 };
 
-// Per-thread scratch space for row checks.
-struct RowScratch {
-  ExpressionScratch expression;
+// Remembers the verdicts of a pure text predicate (one whose verdict depends on the
+// text alone, such as a regex) for recently seen short texts, so that a column with
+// few distinct values runs the predicate about once per value. It watches its hit
+// rate and, when most texts are new (a column of distinct values), stops looking up
+// for a while, so that such a column pays next to nothing for it. A memo only ever
+// answers with a verdict the predicate returned for the same bytes, so a check gives
+// the same verdicts with or without one. Not thread-safe: one per thread.
+class VerdictMemo {
+ public:
+  // Texts longer than this are not remembered.
+  static constexpr size_t kMaxText = 30;
+  // Lookups in a trial window; a window with fewer hits than this many per 100
+  // lookups pauses the memo for kPause texts, after which a new window starts.
+  static constexpr uint32_t kWindow = 1024;
+  static constexpr uint32_t kMinHitPercent = 25;
+  static constexpr uint32_t kPause = 64 * 1024;
+
+  // pred(text), or the verdict it gave for the same text before.
+  template <typename Pred>
+  bool Apply(std::string_view text, const Pred& pred) {
+    if (paused_ > 0) {
+      --paused_;
+      return pred(text);
+    }
+    if (const Entry* hit = Find(text)) return hit->verdict;
+    const bool verdict = pred(text);
+    Remember(text, verdict);
+    return verdict;
+  }
+
+  // Whether the memo is looking texts up now (false while paused). For tests.
+  bool active_for_testing() const { return paused_ == 0; }
+
+ private:
+  // Most texts are short: their size and first eight bytes (TextHead) decide
+  // without reading `tail`, the bytes after the eighth.
+  struct Entry {
+    uint64_t head = 0;
+    uint8_t size = kUnused;
+    bool verdict = false;
+    char tail[kMaxText - 8] = {};
+  };
+  static constexpr uint8_t kUnused = 0xFF;
+  static constexpr size_t kSets = 128;  // of two entries, the newer first
+
+  // The entry holding `text`, or nullptr. Counts the lookup toward the window.
+  const Entry* Find(std::string_view text);
+  // Keeps `verdict` for `text`, the text of the last Find, which missed.
+  void Remember(std::string_view text, bool verdict);
+  void EndLookup(bool hit);
+
+  std::vector<Entry> entries_ = std::vector<Entry>(2 * kSets);
+  size_t last_set_ = 0;  // the set of the text last looked up
+  uint32_t lookups_ = 0, hits_ = 0;
+  uint32_t paused_ = 0;  // texts to pass straight to the predicate
 };
 
-// Immutable after construction; Check is thread-safe with one scratch per thread.
+// Per-thread scratch space for row checks.
+class RowScratch {
+ public:
+  RowScratch() = default;
+  RowScratch(const RowScratch&) = delete;
+  RowScratch& operator=(const RowScratch&) = delete;
+  RowScratch(RowScratch&&) = default;
+  RowScratch& operator=(RowScratch&&) = default;
+
+  ExpressionScratch expression;
+
+  // The memo of the check that owns `memo_id` (NewMemoId) in this thread, empty at
+  // first. The reference stays valid as long as the scratch.
+  VerdictMemo& Memo(uint64_t memo_id);
+
+  // A process-wide unique id for a check that keeps a VerdictMemo per thread.
+  static uint64_t NewMemoId();
+
+ private:
+  std::vector<std::pair<uint64_t, std::unique_ptr<VerdictMemo>>> memos_;
+};
+
+// Immutable after construction; Check is thread-safe with one scratch per thread (a
+// check may keep per-thread state in the scratch, e.g. RowScratch::Memo).
 class RowCheck {
  public:
   explicit RowCheck(std::vector<int> slots) : slots_(std::move(slots)) {}

@@ -14,8 +14,8 @@ void FlatTextSet::Insert(std::string_view value) {
 
 void FlatTextSet::Place(uint32_t index) {
   const std::string& v = values_[index - 1];
-  const uint64_t head = Head(v);
-  size_t i = Hash(v, head) & mask_;
+  const uint64_t head = TextHead(v);
+  size_t i = HashText(v, head) & mask_;
   while (table_[i].index != 0) i = (i + 1) & mask_;
   table_[i] = {index, static_cast<uint32_t>(v.size()), head};
 }

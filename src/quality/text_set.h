@@ -4,6 +4,7 @@
 #pragma once
 
 #include <algorithm>
+#include <bit>
 #include <cstdint>
 #include <cstring>
 #include <string>
@@ -11,6 +12,45 @@
 #include <vector>
 
 namespace citydata::quality {
+
+// The first eight bytes of `s`, zero-padded, as a little-endian word. Texts shorter
+// than eight bytes are read with fixed-size loads (two overlapping ones, or three
+// bytes) rather than a memcpy of variable size, whose piecewise stores the following
+// 8-byte load would wait for.
+inline uint64_t TextHead(std::string_view s) {
+  static_assert(std::endian::native == std::endian::little);
+  const auto* p = reinterpret_cast<const unsigned char*>(s.data());
+  const size_t n = s.size();
+  if (n >= 8) {
+    uint64_t w;
+    std::memcpy(&w, p, 8);
+    return w;
+  }
+  if (n >= 4) {
+    uint32_t lo, hi;
+    std::memcpy(&lo, p, 4);
+    std::memcpy(&hi, p + n - 4, 4);
+    return lo | (uint64_t{hi} << (8 * (n - 4)));
+  }
+  if (n == 0) return 0;
+  return p[0] | (uint64_t{p[n / 2]} << (8 * (n / 2))) | (uint64_t{p[n - 1]} << (8 * (n - 1)));
+}
+
+// A cheap hash of the bytes of `s`, whose TextHead is `head`; the same in every process.
+inline uint64_t HashText(std::string_view s, uint64_t head) {
+  uint64_t h = ((s.size() + 1) * 0x9E3779B97F4A7C15ull ^ head) * 0xFF51AFD7ED558CCDull;
+  h ^= h >> 32;
+  const char* p = s.data() + std::min<size_t>(s.size(), 8);
+  size_t n = s.size() - std::min<size_t>(s.size(), 8);
+  for (; n >= 8; p += 8, n -= 8) {
+    uint64_t w;
+    std::memcpy(&w, p, 8);
+    h = (h ^ w) * 0xFF51AFD7ED558CCDull;
+    h ^= h >> 32;
+  }
+  if (n > 0) h = (h ^ TextHead(std::string_view(p, n))) * 0xC4CEB9FE1A85EC53ull;
+  return h ^ (h >> 29);
+}
 
 class FlatTextSet {
  public:
@@ -24,8 +64,8 @@ class FlatTextSet {
   void Insert(std::string_view value);
 
   bool contains(std::string_view value) const {
-    const uint64_t head = Head(value);
-    for (size_t i = Hash(value, head) & mask_;; i = (i + 1) & mask_) {
+    const uint64_t head = TextHead(value);
+    for (size_t i = HashText(value, head) & mask_;; i = (i + 1) & mask_) {
       const Slot& slot = table_[i];
       if (slot.index == 0) return false;
       // Most values are short: their size and first eight bytes, kept in the slot,
@@ -41,30 +81,6 @@ class FlatTextSet {
   size_t size() const { return values_.size(); }
 
  private:
-  // The first eight bytes of `s`, zero-padded.
-  static uint64_t Head(std::string_view s) {
-    uint64_t w = 0;
-    if (!s.empty()) std::memcpy(&w, s.data(), std::min<size_t>(s.size(), 8));
-    return w;
-  }
-  static uint64_t Hash(std::string_view s, uint64_t head) {
-    uint64_t h = ((s.size() + 1) * 0x9E3779B97F4A7C15ull ^ head) * 0xFF51AFD7ED558CCDull;
-    h ^= h >> 32;
-    const char* p = s.data() + std::min<size_t>(s.size(), 8);
-    size_t n = s.size() - std::min<size_t>(s.size(), 8);
-    for (; n >= 8; p += 8, n -= 8) {
-      uint64_t w;
-      std::memcpy(&w, p, 8);
-      h = (h ^ w) * 0xFF51AFD7ED558CCDull;
-      h ^= h >> 32;
-    }
-    if (n > 0) {
-      uint64_t w = 0;
-      std::memcpy(&w, p, n);
-      h = (h ^ w) * 0xC4CEB9FE1A85EC53ull;
-    }
-    return h ^ (h >> 29);
-  }
   void Rehash(size_t capacity);
 
   struct Slot {

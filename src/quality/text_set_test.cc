@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include <cstring>
 #include <set>
 
 namespace citydata::quality {
@@ -31,6 +32,17 @@ TEST(FlatTextSetTest, FindsExactlyWhatWasInserted) {
   EXPECT_FALSE(set.contains(std::string_view("ab", 2)));
   EXPECT_FALSE(set.contains(std::string("ab\0\0", 4)));
   EXPECT_FALSE(FlatTextSet().contains(""));
+}
+
+TEST(TextHeadTest, IsTheFirstEightBytesZeroPadded) {
+  const std::string bytes = "\x01\xff\x80" + std::string("a\0b", 3) + "cdefghijklmnop";
+  for (size_t n = 0; n <= bytes.size(); ++n) {
+    std::string_view s(bytes.data(), n);
+    uint64_t expected = 0;
+    std::memcpy(&expected, s.data(), std::min<size_t>(n, 8));
+    EXPECT_EQ(TextHead(s), expected) << n;
+  }
+  EXPECT_EQ(TextHead({}), 0u);
 }
 
 }  // namespace

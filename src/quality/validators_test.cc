@@ -1,5 +1,8 @@
 #include <gtest/gtest.h>
 
+#include <chrono>
+#include <cstdio>
+#include <optional>
 #include <string>
 
 #include "quality/row_rules.h"
@@ -95,6 +98,34 @@ TEST(ValueChecksTest, Dates) {
   EXPECT_FALSE(ParseCommonDateDays("2024年2月9"));
   EXPECT_EQ(*ParseIsoDateDays("1970-01-02"), 1);
   EXPECT_EQ(FormatDays(kToday), "2024-06-30");
+}
+
+TEST(ValueChecksTest, DatesAgreeWithTheCalendarInEveryForm) {
+  namespace chr = std::chrono;
+  for (int y : {999, 1000, 1600, 1900, 1970, 2000, 2023, 2024, 9999}) {
+    for (int m = 0; m <= 13; ++m) {
+      for (int d = 0; d <= 32; ++d) {
+        chr::year_month_day ymd{chr::year{y}, chr::month{static_cast<unsigned>(m)},
+                                chr::day{static_cast<unsigned>(d)}};
+        std::optional<int32_t> expected;
+        if (y >= 1000 && ymd.ok()) {
+          expected = static_cast<int32_t>(chr::sys_days(ymd).time_since_epoch().count());
+        }
+        char text[64];
+        for (const char* form : {"%04d-%02d-%02d", "%04d/%02d/%02d", "%04d.%02d.%02d",
+                                 "%04d%02d%02d", "%04d年%d月%d日"}) {
+          std::snprintf(text, sizeof text, form, y, m, d);
+          EXPECT_EQ(ParseCommonDateDays(text), expected) << text;
+        }
+        std::snprintf(text, sizeof text, "%04d-%02d-%02d", y, m, d);
+        EXPECT_EQ(ParseIsoDateDays(text), expected) << text;
+      }
+    }
+  }
+  for (const char* bad :
+       {"", "2024-1-01", "2024-01-1x", "2024_01_01", "2024-01/01", "２０２４0101"}) {
+    EXPECT_EQ(ParseCommonDateDays(bad), std::nullopt) << bad;
+  }
 }
 
 TEST(ValueChecksTest, Timestamps) {

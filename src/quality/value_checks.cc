@@ -24,19 +24,29 @@ std::optional<int> Digits(std::string_view s, size_t pos, size_t n) {
   return v;
 }
 
-std::optional<int32_t> DaysOf(int y, int m, int d) {
-  if (y < 1000 || y > 9999 || m < 1 || m > 12 || d < 1 || d > 31) return std::nullopt;
+// Dates are passed around as plain days, kNoDate for none, and become optionals only
+// when returned: GCC assembled optional<int32_t> results through the stack, in two
+// stores that the following load waited for.
+constexpr int32_t kNoDate = std::numeric_limits<int32_t>::min();
+
+std::optional<int32_t> DateOrNull(int32_t days) {
+  if (days == kNoDate) return std::nullopt;
+  return days;
+}
+
+int32_t DaysOf(int y, int m, int d) {
+  if (y < 1000 || y > 9999 || m < 1 || m > 12 || d < 1 || d > 31) return kNoDate;
   chr::year_month_day ymd{chr::year{y}, chr::month{static_cast<unsigned>(m)},
                           chr::day{static_cast<unsigned>(d)}};
-  if (!ymd.ok()) return std::nullopt;
+  if (!ymd.ok()) return kNoDate;
   return static_cast<int32_t>(chr::sys_days(ymd).time_since_epoch().count());
 }
 
 // "YYYY<sep>MM<sep>DD".
-std::optional<int32_t> SeparatedDate(std::string_view s, char sep) {
-  if (s.size() != 10 || s[4] != sep || s[7] != sep) return std::nullopt;
+int32_t SeparatedDays(std::string_view s, char sep) {
+  if (s.size() != 10 || s[4] != sep || s[7] != sep) return kNoDate;
   auto y = Digits(s, 0, 4), m = Digits(s, 5, 2), d = Digits(s, 8, 2);
-  if (!y || !m || !d) return std::nullopt;
+  if (!y || !m || !d) return kNoDate;
   return DaysOf(*y, *m, *d);
 }
 
@@ -55,15 +65,30 @@ bool Consume(std::string_view s, size_t& pos, std::string_view token) {
   return true;
 }
 
-std::optional<int32_t> ChineseDate(std::string_view s) {
+int32_t ChineseDays(std::string_view s) {
   auto y = Digits(s, 0, 4);
   size_t pos = 4;
-  if (!y || !Consume(s, pos, "年")) return std::nullopt;
+  if (!y || !Consume(s, pos, "年")) return kNoDate;
   auto m = ShortNumber(s, pos);
-  if (!m || !Consume(s, pos, "月")) return std::nullopt;
+  if (!m || !Consume(s, pos, "月")) return kNoDate;
   auto d = ShortNumber(s, pos);
-  if (!d || !Consume(s, pos, "日") || pos != s.size()) return std::nullopt;
+  if (!d || !Consume(s, pos, "日") || pos != s.size()) return kNoDate;
   return DaysOf(*y, *m, *d);
+}
+
+int32_t CommonDays(std::string_view text) {
+  if (text.size() == 10) {
+    for (char sep : {'-', '/', '.'}) {
+      if (text[4] == sep) return SeparatedDays(text, sep);
+    }
+    return kNoDate;
+  }
+  if (text.size() == 8) {
+    auto y = Digits(text, 0, 4), m = Digits(text, 4, 2), d = Digits(text, 6, 2);
+    if (!y || !m || !d) return kNoDate;
+    return DaysOf(*y, *m, *d);
+  }
+  return ChineseDays(text);
 }
 
 // "HH:MM[:SS[.fraction]]" from `pos`; seconds of the day, advancing pos.
@@ -106,21 +131,12 @@ std::optional<int> Offset(std::string_view s, size_t pos) {
 
 }  // namespace
 
-std::optional<int32_t> ParseIsoDateDays(std::string_view text) { return SeparatedDate(text, '-'); }
+std::optional<int32_t> ParseIsoDateDays(std::string_view text) {
+  return DateOrNull(SeparatedDays(text, '-'));
+}
 
 std::optional<int32_t> ParseCommonDateDays(std::string_view text) {
-  if (text.size() == 10) {
-    for (char sep : {'-', '/', '.'}) {
-      if (text[4] == sep) return SeparatedDate(text, sep);
-    }
-    return std::nullopt;
-  }
-  if (text.size() == 8) {
-    auto y = Digits(text, 0, 4), m = Digits(text, 4, 2), d = Digits(text, 6, 2);
-    if (!y || !m || !d) return std::nullopt;
-    return DaysOf(*y, *m, *d);
-  }
-  return ChineseDate(text);
+  return DateOrNull(CommonDays(text));
 }
 
 std::optional<int64_t> ParseTimestampSeconds(std::string_view text, int utc_offset_minutes) {
@@ -232,8 +248,8 @@ bool IsValidId15(std::string_view id, int32_t today_days) {
   }
   if (!standards::IsIdProvincePrefix(id)) return false;
   auto y = Digits(id, 6, 2), m = Digits(id, 8, 2), d = Digits(id, 10, 2);
-  auto days = DaysOf(1900 + *y, *m, *d);
-  return days && *days <= today_days;
+  const int32_t days = DaysOf(1900 + *y, *m, *d);
+  return days != kNoDate && days <= today_days;
 }
 
 }  // namespace citydata::quality

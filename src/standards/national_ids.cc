@@ -47,11 +47,11 @@ std::string Concat(std::initializer_list<std::string_view> parts) {
   return out;
 }
 
-bool IsDigit(char c) { return c >= '0' && c <= '9'; }
+constexpr bool IsDigit(char c) { return c >= '0' && c <= '9'; }
 
 bool AllDigits(std::string_view s) { return std::all_of(s.begin(), s.end(), IsDigit); }
 
-int DigitValue(char c) { return c - '0'; }
+constexpr int DigitValue(char c) { return c - '0'; }
 
 int ParseDigits(std::string_view digits) {
   int value = 0;
@@ -59,11 +59,32 @@ int ParseDigits(std::string_view digits) {
   return value;
 }
 
+// REQUIRES: `digits` starts with two ASCII digits.
+constexpr int TwoDigitValue(std::string_view digits) {
+  return DigitValue(digits[0]) * 10 + DigitValue(digits[1]);
+}
+
+// kIdProvincePrefixes[n]: whether the two digits of n (00..99) start an ID number:
+// the prefixes of kProvinces, and kTaiwanResidentPrefix.
+constexpr std::array<bool, 100> kIdProvincePrefixes = [] {
+  std::array<bool, 100> table{};
+  for (const Province& p : kProvinces) table[static_cast<size_t>(TwoDigitValue(p.code))] = true;
+  table[static_cast<size_t>(TwoDigitValue(kTaiwanResidentPrefix))] = true;
+  return table;
+}();
+
 // REQUIRES: `yyyymmdd` is 8 ASCII digits. The result may be !ok().
 chr::year_month_day DateFromDigits(std::string_view yyyymmdd) {
   return chr::year_month_day{chr::year{ParseDigits(yyyymmdd.substr(0, 4))},
                              chr::month{static_cast<unsigned>(ParseDigits(yyyymmdd.substr(4, 2)))},
                              chr::day{static_cast<unsigned>(ParseDigits(yyyymmdd.substr(6, 2)))}};
+}
+
+// IdCheckCharacter of a body known to be 17 ASCII digits.
+char CheckCharacterOfDigits(std::string_view body17) {
+  int sum = 0;
+  for (size_t i = 0; i < 17; ++i) sum += DigitValue(body17[i]) * kIdWeights[i];
+  return kIdCheckChars[static_cast<size_t>(sum % 11)];
 }
 
 bool IsPlausibleBirthDate(chr::year_month_day date, chr::year_month_day today) {
@@ -77,6 +98,22 @@ IdNumberError IdStructureError(std::string_view id) {
     return IdNumberError::kCharset;
   }
   return IdNumberError::kNone;
+}
+
+// Where IdBirthDate reads the birth date: "YYYYMMDD" of an 18-character number with
+// the right characters, "19YYMMDD" of a 15-digit one. False for anything else.
+bool BirthDateDigits(std::string_view id, std::span<char, 8> out) {
+  if (id.size() == 18 && IdStructureError(id) == IdNumberError::kNone) {
+    std::copy_n(id.data() + 6, 8, out.data());
+    return true;
+  }
+  if (id.size() == 15 && AllDigits(id)) {
+    out[0] = '1';
+    out[1] = '9';
+    std::copy_n(id.data() + 6, 6, out.data() + 2);
+    return true;
+  }
+  return false;
 }
 
 // Value of a GB 11714 character: 0-9, then A-Z as 10-35; -1 for anything else.
@@ -118,20 +155,17 @@ std::string FormatIsoDate(chr::year_month_day date) {
 std::span<const Province> Provinces() { return kProvinces; }
 
 bool IsIdProvincePrefix(std::string_view address_code) {
-  if (address_code.size() < 2) return false;
-  const std::string_view prefix = address_code.substr(0, 2);
-  if (prefix == kTaiwanResidentPrefix) return true;
-  return std::any_of(kProvinces.begin(), kProvinces.end(),
-                     [prefix](const Province& p) { return p.code.substr(0, 2) == prefix; });
+  if (address_code.size() < 2 || !IsDigit(address_code[0]) || !IsDigit(address_code[1])) {
+    return false;
+  }
+  return kIdProvincePrefixes[static_cast<size_t>(TwoDigitValue(address_code))];
 }
 
 Result<char> IdCheckCharacter(std::string_view body17) {
   if (body17.size() != 17 || !AllDigits(body17)) {
     return InvalidArgument(Concat({"an ID number body must be 17 digits, got '", body17, "'"}));
   }
-  int sum = 0;
-  for (size_t i = 0; i < body17.size(); ++i) sum += DigitValue(body17[i]) * kIdWeights[i];
-  return kIdCheckChars[static_cast<size_t>(sum % 11)];
+  return CheckCharacterOfDigits(body17);
 }
 
 std::string_view IdNumberErrorName(IdNumberError error) {
@@ -165,25 +199,30 @@ IdNumberCheck ValidateIdNumber(std::string_view id, chr::year_month_day today) {
     check.error = IdNumberError::kBirthDate;
     return check;
   }
-  check.expected_check = IdCheckCharacter(id.substr(0, 17)).value();
+  check.expected_check = CheckCharacterOfDigits(id);
   if (id[17] != check.expected_check) check.error = IdNumberError::kCheckCharacter;
   return check;
 }
 
 Result<chr::year_month_day> IdBirthDate(std::string_view id) {
-  std::string digits;
-  if (id.size() == 18 && IdStructureError(id) == IdNumberError::kNone) {
-    digits = id.substr(6, 8);
-  } else if (id.size() == 15 && AllDigits(id)) {
-    digits = Concat({"19", id.substr(6, 6)});
-  } else {
+  std::array<char, 8> digits;
+  if (!BirthDateDigits(id, digits)) {
     return InvalidArgument(Concat({"'", id, "' is not an 18-digit or 15-digit ID number"}));
   }
-  const chr::year_month_day date = DateFromDigits(digits);
+  const chr::year_month_day date = DateFromDigits(std::string_view(digits.data(), 8));
   if (!date.ok()) {
     return InvalidArgument(Concat({"ID number '", id, "' encodes no real birth date"}));
   }
   return date;
+}
+
+bool IdBirthDateIso(std::string_view id, std::span<char, 10> out) {
+  std::array<char, 8> d;
+  if (!BirthDateDigits(id, d) || !DateFromDigits(std::string_view(d.data(), 8)).ok()) return false;
+  // What FormatIsoDate writes for that date: its digits, as they are in the number.
+  const std::array<char, 10> iso = {d[0], d[1], d[2], d[3], '-', d[4], d[5], '-', d[6], d[7]};
+  std::copy(iso.begin(), iso.end(), out.begin());
+  return true;
 }
 
 Result<Sex> IdSex(std::string_view id) {

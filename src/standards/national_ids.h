@@ -77,6 +77,10 @@ IdNumberCheck ValidateIdNumber(std::string_view id, std::chrono::year_month_day 
 // the length, the characters or the date itself are wrong.
 Result<std::chrono::year_month_day> IdBirthDate(std::string_view id);
 
+// IdBirthDate's date written "YYYY-MM-DD" to `out`, without allocating; false (and
+// `out` unspecified) where IdBirthDate returns an error.
+bool IdBirthDateIso(std::string_view id, std::span<char, 10> out);
+
 // GB/T 2261.1 sex codes, as implied by an ID number.
 enum class Sex { kMale = 1, kFemale = 2 };
 

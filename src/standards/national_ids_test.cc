@@ -2,8 +2,11 @@
 
 #include <gtest/gtest.h>
 
+#include <array>
+#include <cstdio>
 #include <set>
 #include <string>
+#include <vector>
 
 namespace citydata::standards {
 namespace {
@@ -100,6 +103,42 @@ TEST(IdBirthDate, RejectsMalformedNumbers) {
   EXPECT_FALSE(IdBirthDate(WithBirthDate("20230229")).ok());
 }
 
+TEST(IdBirthDateIso, WritesWhatIdBirthDateReturns) {
+  // Every date field value 00..99 / year 0000..9999 corner, both lengths, and the
+  // structural defects IdBirthDate rejects.
+  std::vector<std::string> ids = {"",
+                                  "X",
+                                  "11010519491231002",
+                                  "11010519491231002x",
+                                  "1101051949123100X2",
+                                  "11010519491231002X",
+                                  "110105000002290021",
+                                  "110105999912310021",
+                                  "110105000101010021",
+                                  "110105491231002",
+                                  "11010549123100X",
+                                  "１１0105491231002",
+                                  "\xff"
+                                  "10105491231002"};
+  for (int month = 0; month < 100; month += 1) {
+    for (int day : {0, 1, 28, 29, 30, 31, 32, 99}) {
+      char body[32];
+      std::snprintf(body, sizeof body, "1101052000%02d%02d0021", month, day);
+      ids.push_back(body);
+      std::snprintf(body, sizeof body, "11010500%02d%02d002", month, day);
+      ids.push_back(body);
+    }
+  }
+  for (const std::string& id : ids) {
+    std::array<char, 10> iso;
+    Result<chr::year_month_day> date = IdBirthDate(id);
+    ASSERT_EQ(IdBirthDateIso(id, iso), date.ok()) << id;
+    if (date.ok()) {
+      EXPECT_EQ(std::string(iso.data(), 10), FormatIsoDate(*date)) << id;
+    }
+  }
+}
+
 TEST(IdSex, ReadsTheSequenceDigit) {
   EXPECT_EQ(IdSex("11010519491231002X").value(), Sex::kFemale);
   EXPECT_EQ(IdSex("110105194912310038").value(), Sex::kMale);
@@ -188,6 +227,17 @@ TEST(Provinces, KnowsIdPrefixes) {
   EXPECT_FALSE(IsIdProvincePrefix("91"));
   EXPECT_FALSE(IsIdProvincePrefix("16"));
   EXPECT_FALSE(IsIdProvincePrefix("3"));
+  // Exactly the first two digits of a division's code, or 83, and nothing else.
+  std::set<std::string> prefixes = {"83"};
+  for (const Province& p : Provinces()) prefixes.insert(std::string(p.code.substr(0, 2)));
+  for (int a = 0; a < 256; ++a) {
+    for (int b = 0; b < 256; ++b) {
+      const std::string two = {static_cast<char>(a), static_cast<char>(b)};
+      EXPECT_EQ(IsIdProvincePrefix(two), prefixes.count(two) == 1) << a << " " << b;
+      EXPECT_EQ(IsIdProvincePrefix(two + "0000"), prefixes.count(two) == 1) << a << " " << b;
+    }
+  }
+  EXPECT_FALSE(IsIdProvincePrefix(""));
 }
 
 TEST(FormatIsoDate, PadsFields) {
