@@ -7,6 +7,7 @@
 #include <chrono>
 #include <cstring>
 
+#include "quality/byte_dfa.h"
 #include "quality/rule_params.h"
 #include "quality/text_set.h"
 #include "quality/value_checks.h"
@@ -230,6 +231,7 @@ class RegexCheck final : public RowCheck {
       : RowCheck({slot}),
         slot_(static_cast<size_t>(slot)),
         re_(std::move(re)),
+        dfa_(ByteDfa::Compile(re_->pattern())),
         memo_id_(RowScratch::NewMemoId()) {}
 
   Verdict Check(std::span<const Cell> row, RowScratch& scratch, std::string_view&) const override {
@@ -248,6 +250,8 @@ class RegexCheck final : public RowCheck {
  private:
   Verdict CheckCell(const Cell& cell, VerdictMemo& memo) const {
     if (cell.null || cell.text.empty()) return Verdict::kPass;
+    // A ByteDfa costs about a table lookup per byte: less than a memo lookup saves.
+    if (dfa_ != nullptr) return dfa_->Matches(cell.text) ? Verdict::kPass : Verdict::kFail;
     return memo.Apply(cell.text, [this](std::string_view t) { return Matches(t); })
                ? Verdict::kPass
                : Verdict::kFail;
@@ -260,6 +264,7 @@ class RegexCheck final : public RowCheck {
 
   size_t slot_;
   std::unique_ptr<const RE2> re_;
+  std::unique_ptr<const ByteDfa> dfa_;  // when the pattern is in ByteDfa's subset
   uint64_t memo_id_;
 };
 
