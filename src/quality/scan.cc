@@ -43,10 +43,23 @@ Status ScanOnePart(storage::Engine& engine, const DatasetName& dataset,
       numbers.resize(rows * n);
       buffers.resize(rows * n);
     }
+    // Local pointers: through the captured vectors the compiler would reload their data
+    // pointers for every cell, as a cell store might alias them.
+    Cell* const out = cells.data();
+    Value* const number = numbers.data();
+    CellBuffer* const buffer = buffers.data();
     for (size_t c = 0; c < n; ++c) {
-      std::span<const storage::CellView> column = block.column(c);
-      for (size_t r = 0, i = c; r < rows; ++r, i += n)
-        cells[i] = DecodeView(column[r], numbers[i], buffers[i]);
+      const storage::CellView* column = block.column(c).data();
+      for (size_t r = 0, i = c; r < rows; ++r, i += n) {
+        const storage::CellView& view = column[r];
+        if (view.kind == storage::CellView::Kind::kText) {
+          out[i].null = false;
+          out[i].text = view.text;
+          out[i].value = nullptr;
+        } else {
+          out[i] = DecodeView(view, number[i], buffer[i]);
+        }
+      }
     }
     visit(part, CellBlock(block.row_ids(), std::span<const Cell>(cells.data(), rows * n), n));
     return Status::Ok();
