@@ -120,15 +120,15 @@ Mapping Grow(Mapping old, size_t old_dirty, size_t min_bytes) {
       return pooled;
     }
   }
-  Mapping fresh = MapFresh(min_bytes);
-  // Move the old pages over the start of the new mapping (page tables move; no byte
-  // is copied). MREMAP_FIXED replaces what was mapped there.
-  if (mremap(old.data, old.bytes, old.bytes, MREMAP_MAYMOVE | MREMAP_FIXED, fresh.data) ==
-      MAP_FAILED) {
-    munmap(fresh.data, fresh.bytes);
-    throw std::bad_alloc();
-  }
-  return fresh;
+  // Grow the mapping itself: it stays one region (an mremap of a range spanning
+  // several regions fails before Linux 6.17), its pages are not copied, and the new
+  // part reads as zeros. A moved mapping may lose its 2 MiB alignment; huge pages then
+  // back the aligned 2 MiB ranges inside it.
+  const size_t bytes = RoundUp(min_bytes);
+  void* p = mremap(old.data, old.bytes, bytes, MREMAP_MAYMOVE);
+  if (p == MAP_FAILED) throw std::bad_alloc();
+  if (bytes >= kHugeFrom) madvise(p, bytes, MADV_HUGEPAGE);
+  return {p, bytes};
 }
 
 void Unmap(Mapping m, size_t dirty) {

@@ -5,13 +5,15 @@
 // more, and each fresh 4 KiB page costs a page fault on first touch (several
 // microseconds each on a virtual machine: hundreds of milliseconds for a few hundred
 // megabytes). A MappedArray lives in its own anonymous mapping, aligned to and asking
-// for transparent huge pages (one fault per 2 MiB), and grows by moving its pages into
-// a larger mapping with mremap, without copying them.
+// for transparent huge pages (one fault per 2 MiB), and grows with mremap, without
+// copying its pages.
 #pragma once
 
 #include <algorithm>
 #include <cstddef>
+#include <cstdint>
 #include <cstring>
+#include <new>
 #include <type_traits>
 #include <utility>
 
@@ -31,7 +33,7 @@ struct Mapping {
 };
 Mapping Map(size_t min_bytes);
 // A mapping of at least min_bytes whose first old.bytes bytes are those of `old`
-// (moved, or copied into pooled memory), the rest zero; `old` is gone. `old_dirty`:
+// (remapped, or copied into pooled memory), the rest zero; `old` is gone. `old_dirty`:
 // the bytes from the start of `old` that may have been written.
 // REQUIRES: min_bytes > old.bytes; `old` comes from Map or Grow.
 Mapping Grow(Mapping old, size_t old_dirty, size_t min_bytes);
@@ -89,6 +91,7 @@ class MappedArray {
   // Room for n elements without moving again; grows at least geometrically.
   void reserve(size_t n) {
     if (n <= capacity_) return;
+    if (n > SIZE_MAX / sizeof(T) / 2) throw std::bad_alloc();
     const size_t bytes = std::max(n, capacity_ * 2) * sizeof(T);
     mapping_ = data_ == nullptr ? mapped_memory::Map(bytes)
                                 : mapped_memory::Grow(mapping_, dirty_bytes(), bytes);

@@ -12,6 +12,9 @@ namespace {
 
 using ByteSet = std::bitset<256>;
 
+// NFA states visited while building the DFA, at most.
+constexpr size_t kMaxWork = size_t{4} << 20;
+
 // The parsed pattern.
 struct Node {
   enum class Kind { kBytes, kConcat, kAlt, kRepeat };
@@ -124,7 +127,9 @@ class Parser {
       while (i < p_.size() && std::isdigit(static_cast<unsigned char>(p_[i])) && i - start < 4) {
         v = v * 10 + (p_[i++] - '0');
       }
-      if (i == start || (i < p_.size() && std::isdigit(static_cast<unsigned char>(p_[i])))) {
+      // RE2 takes a count with a leading zero (`{06}`) as literal text, not a count.
+      if (i == start || (i < p_.size() && std::isdigit(static_cast<unsigned char>(p_[i]))) ||
+          (i - start > 1 && p_[start] == '0')) {
         return std::nullopt;
       }
       return v;
@@ -275,7 +280,7 @@ class Parser {
 // A Thompson NFA over bytes.
 class Nfa {
  public:
-  static constexpr size_t kMaxStates = 20000;
+  static constexpr size_t kMaxStates = 4096;
 
   struct State {
     ByteSet bytes;  // on one of these bytes, go to `next`
@@ -444,15 +449,25 @@ std::unique_ptr<const ByteDfa> ByteDfa::Compile(std::string_view pattern) {
   state_of({});
   auto start = state_of(Closure(nfa, {nfa.start()}));
   if (!start) return nullptr;
+  // Bounds the work, not only the result: a pattern such as ((a|b|...)?){200} has
+  // few DFA states but huge NFA state sets to compute them from.
+  size_t work = 0;
   for (size_t i = 0; i < sets.size(); ++i) {
     for (uint32_t cls = 0; cls < dfa->classes_; ++cls) {
+      work += sets[i].size();
+      if (work > kMaxWork) return nullptr;
       std::vector<int> moved;
       for (int s : sets[i]) {
         const auto& st = nfa.states()[static_cast<size_t>(s)];
         if (st.next >= 0 && (st.bytes & class_bytes[cls]).any()) moved.push_back(st.next);
       }
-      std::optional<uint32_t> target =
-          moved.empty() ? std::optional<uint32_t>(kDead) : state_of(Closure(nfa, moved));
+      std::optional<uint32_t> target = kDead;
+      if (!moved.empty()) {
+        std::vector<int> closed = Closure(nfa, std::move(moved));
+        work += closed.size();
+        if (work > kMaxWork) return nullptr;
+        target = state_of(std::move(closed));
+      }
       if (!target) return nullptr;
       dfa->next_.resize(std::max(dfa->next_.size(), (i + 1) * dfa->classes_));
       dfa->next_[i * dfa->classes_ + cls] = *target * dfa->classes_;

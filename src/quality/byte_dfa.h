@@ -19,8 +19,8 @@
 //     `?` after it changes nothing for a whole-text match);
 //   `^` first and `$` last (a whole-text match is anchored anyway).
 // Everything else (`.`, negated classes, flags, Unicode classes, \b, other escapes,
-// non-ASCII bytes), and patterns whose DFA would exceed kMaxStates states, yields
-// nullptr: the caller uses RE2.
+// non-ASCII bytes), and patterns whose DFA would exceed kMaxStates states or take too
+// long to build, yields nullptr: the caller uses RE2.
 #pragma once
 
 #include <cstdint>

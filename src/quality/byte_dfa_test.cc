@@ -107,6 +107,20 @@ TEST(ByteDfaTest, LimitsTheStateCount) {
   EXPECT_EQ(ByteDfa::Compile("(a|b)*a(a|b){12}"), nullptr);
   EXPECT_NE(ByteDfa::Compile("(a|b)*a(a|b){3}"), nullptr);
   EXPECT_EQ(ByteDfa::Compile("(((a{1000}){1000}){1000})"), nullptr);
+  // Few DFA states, but huge NFA state sets on the way: the work bound gives up.
+  EXPECT_EQ(ByteDfa::Compile("((a|b|c|d|e|f|g|h|i|j|k|l|m|n|o|p)?){200}"), nullptr);
+}
+
+TEST(ByteDfaTest, CountsWithALeadingZeroAreText) {
+  // RE2 reads `{06}` as the literal text "{06}".
+  RE2 re(R"(\d{06})");
+  ASSERT_TRUE(re.ok());
+  EXPECT_FALSE(Re2FullMatch(re, "123456"));
+  EXPECT_TRUE(Re2FullMatch(re, "1{06}"));
+  EXPECT_EQ(ByteDfa::Compile(R"(\d{06})"), nullptr);
+  auto zero = ByteDfa::Compile("ab{0}c");
+  ASSERT_NE(zero, nullptr);
+  EXPECT_TRUE(zero->Matches("ac"));
 }
 
 }  // namespace

@@ -9,6 +9,63 @@ namespace {
 
 constexpr uint64_t kNullHash = 0x9E3779B97F4A7C15ull;
 
+// The hashes of one partition seen so far, in an open-addressing table that grows with
+// the distinct hashes (a partition of one hash repeated 10M times stays one slot).
+class RepeatFinder {
+ public:
+  // Starts over for a partition of `n` hashes.
+  void Reset(size_t n) {
+    size_t capacity = 16;
+    while (capacity < 2 * std::min<size_t>(n, size_t{1} << 16)) capacity *= 2;
+    table_.assign(capacity, 0);
+    reported_.assign(capacity, 0);
+    used_ = 0;
+    zeros_ = 0;
+  }
+
+  // True exactly once per hash: the second time it is seen.
+  bool SeenSecondTime(uint64_t h) {
+    if (h == 0) return ++zeros_ == 2;  // 0 marks an empty slot
+    size_t slot = Find(h);
+    if (table_[slot] == h) {
+      if (reported_[slot]) return false;
+      reported_[slot] = 1;
+      return true;
+    }
+    table_[slot] = h;
+    if (++used_ * 2 > table_.size()) Grow();
+    return false;
+  }
+
+ private:
+  // The slot holding h, or the empty slot where it belongs. The low bits are
+  // independent of the partition's top bits.
+  size_t Find(uint64_t h) const {
+    const size_t mask = table_.size() - 1;
+    size_t slot = static_cast<size_t>(h) & mask;
+    while (table_[slot] != 0 && table_[slot] != h) slot = (slot + 1) & mask;
+    return slot;
+  }
+
+  void Grow() {
+    std::vector<uint64_t> old_table(table_.size() * 2, 0);
+    std::vector<uint8_t> old_reported(table_.size() * 2, 0);
+    old_table.swap(table_);
+    old_reported.swap(reported_);
+    for (size_t i = 0; i < old_table.size(); ++i) {
+      if (old_table[i] == 0) continue;
+      const size_t slot = Find(old_table[i]);
+      table_[slot] = old_table[i];
+      reported_[slot] = old_reported[i];
+    }
+  }
+
+  std::vector<uint64_t> table_;
+  std::vector<uint8_t> reported_;  // per slot: its hash was reported
+  size_t used_ = 0;
+  size_t zeros_ = 0;
+};
+
 // Runs fn(0) ... fn(n - 1) at once, fn(0) on the calling thread.
 void RunParallel(size_t n, const std::function<void(size_t)>& fn) {
   std::vector<std::thread> threads;
@@ -97,35 +154,17 @@ std::vector<uint64_t> RepeatedHashes(const std::vector<const PartHashes*>& parts
   const size_t workers = static_cast<size_t>(std::max(1, threads));
   std::vector<std::vector<uint64_t>> found(workers);
   RunParallel(workers, [&](size_t w) {
-    std::vector<uint64_t> table;    // open addressing; 0 = empty (a zero hash is counted apart)
-    std::vector<uint8_t> reported;  // per slot: its hash is in `out` already
+    RepeatFinder finder;
     std::vector<uint64_t>& out = found[w];
     for (size_t b = kBuckets * w / workers; b < kBuckets * (w + 1) / workers; ++b) {
       size_t n = 0;
       for (size_t p = 0; p < parts.size(); ++p) n += starts[p][b + 1] - starts[p][b];
-      size_t capacity = 16;
-      while (capacity < 2 * n) capacity *= 2;
-      table.assign(capacity, 0);
-      reported.assign(capacity, 0);
-      const size_t mask = capacity - 1;
+      finder.Reset(n);
       const size_t first_found = out.size();
-      size_t zeros = 0;
       for (size_t p = 0; p < parts.size(); ++p) {
         for (size_t i = starts[p][b]; i < starts[p][b + 1]; ++i) {
           const uint64_t h = partitioned[p][i];
-          if (h == 0) {
-            if (++zeros == 2) out.push_back(0);
-            continue;
-          }
-          // The low bits are independent of the bucket's top bits.
-          size_t slot = static_cast<size_t>(h) & mask;
-          while (table[slot] != 0 && table[slot] != h) slot = (slot + 1) & mask;
-          if (table[slot] != h) {
-            table[slot] = h;
-          } else if (!reported[slot]) {
-            reported[slot] = 1;
-            out.push_back(h);
-          }
+          if (finder.SeenSecondTime(h)) out.push_back(h);
         }
       }
       std::sort(out.begin() + static_cast<std::ptrdiff_t>(first_found), out.end());

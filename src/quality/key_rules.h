@@ -2,10 +2,10 @@
 //
 // Pass 1 (with every other rule): each part records a 64-bit hash per row with the
 // row's id (PartHashes); the hashes seen more than once (RepeatedHashes) mark the
-// candidate rows. Pass 2 (only when there
-// are candidates) reads the candidates' key columns, by row id where the engine allows
-// it, else by a filtered rescan; their keys are encoded exactly, and grouping those by
-// key gives the exact duplicate groups, so hash collisions never cause false failures.
+// candidate rows. Pass 2 (only when there are candidates) reads the candidates' key
+// columns, by row id where the engine allows it, else by a filtered rescan; their keys
+// are encoded exactly, and grouping those by key gives the exact duplicate groups, so
+// hash collisions never cause false failures.
 #pragma once
 
 #include <cstdint>

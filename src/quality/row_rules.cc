@@ -343,7 +343,8 @@ const VerdictMemo::Entry* VerdictMemo::Find(std::string_view text) {
   }
   const uint64_t head = TextHead(text);
   last_set_ = HashText(text, head) % kSets;
-  for (const Entry* e = &entries_[2 * last_set_]; e != &entries_[2 * last_set_ + 2]; ++e) {
+  for (const Entry* e = entries_.data() + 2 * last_set_; e != entries_.data() + 2 * last_set_ + 2;
+       ++e) {
     if (e->size == text.size() && e->head == head &&
         (text.size() <= 8 || std::memcmp(e->tail, text.data() + 8, text.size() - 8) == 0)) {
       EndLookup(true);
@@ -356,7 +357,7 @@ const VerdictMemo::Entry* VerdictMemo::Find(std::string_view text) {
 
 void VerdictMemo::Remember(std::string_view text, bool verdict) {
   if (text.size() > kMaxText) return;
-  Entry* set = &entries_[2 * last_set_];
+  Entry* set = entries_.data() + 2 * last_set_;
   set[1] = set[0];
   set[0].head = TextHead(text);
   set[0].size = static_cast<uint8_t>(text.size());
