@@ -4,8 +4,9 @@
 // std::vector pays twice for such data: growing copies every element about once
 // more, and each fresh 4 KiB page costs a page fault on first touch (several
 // microseconds each on a virtual machine: hundreds of milliseconds for a few hundred
-// megabytes). A MappedArray lives in its own anonymous mapping, aligned to and asking
-// for transparent huge pages (one fault per 2 MiB), and grows with mremap, without
+// megabytes). A MappedArray lives in its own anonymous mapping, asking for transparent
+// huge pages (one fault per 2 MiB over its 2 MiB-aligned ranges; a new mapping is
+// aligned, a grown one may move off alignment), and grows with mremap, without
 // copying its pages.
 #pragma once
 

@@ -90,9 +90,10 @@ void AssignKeyText(std::span<const Cell> row, int key_slot, std::string& out) {
 }
 
 // RE2 takes a reader lock on the regex's shared DFA cache for every match; with a copy
-// per part, the scan threads do not bounce that lock's cache line between cores. Other
-// checks are lock-free, and reference / consistency checks hold loaded datasets, so
-// they are shared.
+// per part, the scan threads do not bounce that lock's cache line between cores. (A
+// regex check that matches with a ByteDfa would not need its copy; the copy costs one
+// more compile per part, bounded by ByteDfa's work limit.) Other checks are lock-free,
+// and reference / consistency checks hold loaded datasets, so they are shared.
 bool OwnCopyPerPart(RuleType type) { return type == RuleType::kRegex; }
 
 class Evaluation {
